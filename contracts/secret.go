@@ -1,0 +1,48 @@
+package contracts
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
+// Secret is an application secret. It cannot print: String, GoString,
+// Format, MarshalJSON and MarshalText all give "REDACTED", so a Secret that
+// reaches a log, a report or an error message shows nothing. Use Reveal
+// where the value itself is needed (signing, Basic auth).
+type Secret string
+
+const redacted = "REDACTED"
+
+func (Secret) String() string                  { return redacted }
+func (Secret) GoString() string                { return redacted }
+func (Secret) Format(f fmt.State, _ rune)      { _, _ = f.Write([]byte(redacted)) }
+func (Secret) MarshalText() ([]byte, error)    { return []byte(redacted), nil }
+func (Secret) MarshalJSON() ([]byte, error)    { return []byte(`"` + redacted + `"`), nil }
+func (s *Secret) UnmarshalText(b []byte) error { *s = Secret(b); return nil }
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// Key decodes the secret into the HMAC key. The docs say the secret is
+// base64; the official SDKs differ in how strictly they decode it (facts.md
+// section 2: padding optional in Java, URL-safe accepted in Node), so Key
+// accepts standard or URL-safe base64, with or without padding.
+func (s Secret) Key() ([]byte, error) {
+	v := strings.TrimRight(string(s), "=")
+	if v == "" {
+		return nil, fmt.Errorf("application secret is empty")
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if k, err := enc.DecodeString(v); err == nil {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("application secret is not base64 (%d characters)", len(s))
+}
+
+// Credentials are an application key and secret.
+type Credentials struct {
+	Key    string
+	Secret Secret
+}
