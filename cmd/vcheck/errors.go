@@ -43,32 +43,35 @@ func exitCode(err error) int {
 	return exitUsage
 }
 
-// newFlags returns a flag set for a subcommand whose -h prints the
-// summary and the flags to out and whose errors become usage errors.
-func newFlags(name, synopsis string, out io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("vcheck "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // parseFlags reports errors itself
-	fs.Usage = func() {
-		fmt.Fprintf(out, "usage: vcheck %s %s\n\nflags:\n", name, synopsis)
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
+// flagSet is a subcommand's flags: -h prints the synopsis and the flags to
+// out; a bad flag becomes a usage error that names it.
+type flagSet struct {
+	*flag.FlagSet
+	out      io.Writer
+	synopsis string
 }
 
-// parseFlags parses args and turns a flag error into a usage error that
-// names the flag; -h gives errHelp.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	err := fs.Parse(args)
+func newFlags(name, synopsis string, out io.Writer) *flagSet {
+	fs := flag.NewFlagSet("vcheck "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // parse reports errors itself
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, out: out, synopsis: synopsis}
+}
+
+// parse parses args; -h prints the help and gives errHelp.
+func (f *flagSet) parse(args []string) error {
+	err := f.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fs.Usage()
+		fmt.Fprintf(f.out, "usage: %s %s\n\nflags:\n", f.Name(), f.synopsis)
+		f.SetOutput(f.out)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
 		return errHelp
 	case err != nil:
 		return &usageError{err.Error()}
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
+	case f.NArg() > 0:
+		return usagef("unexpected argument %q", f.Arg(0))
 	}
 	return nil
 }
