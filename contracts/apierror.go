@@ -306,8 +306,8 @@ func (e *APIError) stringField(name string, raw json.RawMessage) (string, bool) 
 
 // parseCode accepts 40001, "40001" and 40001.0, and records anything else.
 func (e *APIError) parseCode(raw json.RawMessage) int {
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err == nil {
+	var n json.Number // also accepts a quoted number, hence the first-byte test
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] != '"' && json.Unmarshal(t, &n) == nil {
 		if v, err := strconv.ParseInt(string(n), 10, 32); err == nil && v >= 0 {
 			return int(v)
 		}

@@ -1,0 +1,49 @@
+# vcheck's build. `make test` is what CI runs (see .ci/run).
+GO        ?= go
+FUZZTIME  ?= 60s
+SMOKETIME ?= 4s
+BENCHTIME ?= 1s
+ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck interop soak
+
+## test: formatting, vet, go.mod hygiene, unit tests with -race, a short run of each fuzz target, workflow lint
+test: fmt vet modcheck unit fuzz-smoke actionlint
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# go install module@version refuses a go.mod with replace or exclude directives.
+modcheck:
+	@if grep -Eq '^[[:space:]]*(replace|exclude)([[:space:]]|\()' go.mod; then echo "go.mod must not use replace or exclude"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# One -fuzz run per target: -fuzz accepts a single target per package run.
+fuzz-smoke:
+	@for t in $$($(GO) test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do \
+		echo "fuzz $$t for $(SMOKETIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(SMOKETIME) ./fuzz || exit 1; \
+	done
+
+## fuzz: each fuzz target for FUZZTIME (default 60s)
+fuzz:
+	@for t in $$($(GO) test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./fuzz || exit 1; \
+	done
+
+## bench: every benchmark, 6 runs each (compare medians with benchstat)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 -benchtime $(BENCHTIME) ./...
+
+# actionlint runs shellcheck on run: steps when shellcheck is on PATH and
+# silently skips that pass otherwise, so its absence is an error here.
+actionlint:
+	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck); .ci/run installs it"; exit 1; }
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml

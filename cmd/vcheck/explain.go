@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vcheck/vcheck/contracts"
+)
+
+func init() {
+	register(command{name: "explain", summary: "read an error body on stdin and say which documented error it is", run: runExplain})
+}
+
+func runExplain(ctx context.Context, args []string, out, _ io.Writer) error {
+	fs := newFlags("explain", "[--status N] [--json] [--catalog FILE] < body.json", out)
+	status := fs.Int("status", 0, "the HTTP status the body came with (100-599); checked against the docs")
+	asJSON := fs.Bool("json", false, "print the explanation as JSON")
+	path := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if *status != 0 && (*status < 100 || *status > 599) {
+		return usagef("--status %d: want an HTTP status from 100 to 599", *status)
+	}
+	c, err := loadCatalog(*path)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(stdinFrom(ctx), contracts.MaxErrorBodySize+1))
+	if err != nil {
+		return usagef("reading stdin: %v", err)
+	}
+	e := contracts.ParseErrorBody(body)
+	e.HTTPStatus = *status
+	switch {
+	case e.Has(contracts.ProblemTruncated):
+		return usagef("stdin: more than %d bytes; an error body is a few hundred bytes", contracts.MaxErrorBodySize)
+	case e.Has(contracts.ProblemEmptyBody):
+		return usagef("stdin is empty: pipe an error body, e.g. echo '{\"errorCode\":40002}' | vcheck explain")
+	case e.Has(contracts.ProblemNotJSON), e.Has(contracts.ProblemNotObject):
+		p := e.Problems[0]
+		return usagef("stdin is not an error body: %s", p.Detail)
+	}
+	x := c.Explain(e)
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+	} else {
+		writeExplanation(out, e, x)
+	}
+	if !x.Exact {
+		return fmt.Errorf("the body departs from the documentation: %w", errContractBroken)
+	}
+	return nil
+}
+
+func writeExplanation(w io.Writer, e *contracts.APIError, x contracts.Explanation) {
+	if x.Found {
+		fmt.Fprintf(w, "documented error: %d %s (HTTP %d, trigger %s), matched by %s\n",
+			x.Spec.Code, x.Spec.Type, x.Spec.HTTPStatus, x.Spec.Trigger, strings.Join(x.MatchedBy, ", "))
+		fmt.Fprintf(w, "  documented message: %s\n", strings.Join(x.Spec.Messages, " / "))
+	} else {
+		fmt.Fprintln(w, "documented error: none of the documented codes")
+	}
+	if x.Example != 0 {
+		fmt.Fprintf(w, "this body is the published example under the %d heading, verbatim\n", x.Example)
+	}
+	for _, code := range x.Conflicts {
+		fmt.Fprintf(w, "  part of the body points to %d instead\n", code)
+	}
+	for _, er := range x.Errata {
+		fmt.Fprintf(w, "erratum %d: %s\n  policy: %s\n", er.ID, er.DocsSay, er.Policy)
+	}
+	if x.Exact {
+		fmt.Fprintln(w, "matches the documentation exactly")
+	} else {
+		fmt.Fprintln(w, "differs from the documentation:")
+		for _, p := range x.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+	}
+	switch {
+	case e.Retryable():
+		fmt.Fprintln(w, "retry: yes, later and with backoff (HTTP 429 or 5xx)")
+	default:
+		fmt.Fprintln(w, "retry: no; the request itself must change")
+	}
+}
