@@ -235,3 +235,17 @@ func TestExitCode(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestReadme_catalogTableMatchesTheCatalog(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	for _, s := range contracts.DefaultCatalog().Errors {
+		magic := "-"
+		if s.Magic != "" {
+			magic = "`" + s.Magic + "`"
+		}
+		row := "| " + itoa(s.Code) + " | " + itoa(s.HTTPStatus) + " | `" + s.Status + "` | " + string(s.Trigger) + " | " + magic + " | " + strings.Join(s.Messages, " / ") + " |"
+		assert.Contains(t, string(readme), row, "README's catalog table is stale for %d", s.Code)
+	}
+}
