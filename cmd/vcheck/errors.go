@@ -58,8 +58,20 @@ func newFlags(name, synopsis string, out io.Writer) *flagSet {
 	return &flagSet{FlagSet: fs, out: out, synopsis: synopsis}
 }
 
-// parse parses args; -h prints the help and gives errHelp.
+// parse parses args, which must hold flags only; -h prints the help and
+// gives errHelp.
 func (f *flagSet) parse(args []string) error {
+	if err := f.parseWithArgs(args); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		return usagef("unexpected argument %q", f.Arg(0))
+	}
+	return nil
+}
+
+// parseWithArgs is parse for commands that take positional arguments.
+func (f *flagSet) parseWithArgs(args []string) error {
 	err := f.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -70,8 +82,6 @@ func (f *flagSet) parse(args []string) error {
 		return errHelp
 	case err != nil:
 		return &usageError{err.Error()}
-	case f.NArg() > 0:
-		return usagef("unexpected argument %q", f.Arg(0))
 	}
 	return nil
 }

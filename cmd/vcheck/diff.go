@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/vcheck/vcheck/runner"
+)
+
+func init() {
+	register(command{name: "diff", summary: "show how error behaviour differs between two runs' JSON reports", run: runDiff})
+}
+
+func runDiff(_ context.Context, args []string, out, _ io.Writer) error {
+	fs := newFlags("diff", "A.json B.json", out)
+	if err := fs.parseWithArgs(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usagef("want two JSON reports (vcheck run --json FILE), got %d argument(s)", fs.NArg())
+	}
+	a, err := runner.ReadSummary(fs.Arg(0))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	b, err := runner.ReadSummary(fs.Arg(1))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	d := runner.Diff(a, b)
+	if err := runner.WriteDiff(out, d); err != nil {
+		return err
+	}
+	if !d.Empty() {
+		return fmt.Errorf("the runs differ: %w", errContractBroken)
+	}
+	return nil
+}

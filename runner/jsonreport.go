@@ -1,0 +1,180 @@
+package runner
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// reportFormat is the version of the JSON report's layout.
+const reportFormat = 1
+
+// CaseRecord is one case in the JSON report: what was sent (without
+// secrets), what came back, and what the oracle found.
+type CaseRecord struct {
+	Case     int             `json:"case"`
+	Family   string          `json:"family"`
+	Codes    []int           `json:"codes"`
+	Defect   string          `json:"defect"`
+	Request  RequestRecord   `json:"request"`
+	Response *ResponseRecord `json:"response,omitempty"`
+	Findings []FindingRecord `json:"findings,omitempty"`
+	// Transport is the transport failure, if the case got no answer.
+	Transport  string  `json:"transport,omitempty"`
+	Attempts   int     `json:"attempts"`
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// ResponseRecord is an answer as recorded in reports.
+type ResponseRecord struct {
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
+	ErrorCode   int    `json:"error_code,omitempty"`
+	// Body is cut at maxRecordedBody bytes; BodyBytes is its full length as read.
+	Body      string `json:"body,omitempty"`
+	BodyBytes int    `json:"body_bytes"`
+}
+
+// FindingRecord is one finding of the oracle.
+type FindingRecord struct {
+	Check   string `json:"check"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+const maxRecordedBody = 4 << 10
+
+// jsonReport streams case records into a temporary file and renames it into
+// place at Close, with the summary at the end, so memory stays flat however
+// many cases run and an interrupted run leaves no half-written report.
+type jsonReport struct {
+	path string
+	tmp  *os.File
+	w    *bufio.Writer
+	n    int
+	err  error
+}
+
+func newJSONReport(path string) (*jsonReport, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("--json %s: %w", path, err)
+	}
+	r := &jsonReport{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}
+	fmt.Fprintf(r.w, "{\"format\":%d,\"cases\":[", reportFormat)
+	return r, nil
+}
+
+// Add appends one case record.
+func (r *jsonReport) Add(rec *CaseRecord) {
+	if r.err != nil {
+		return
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		r.err = err
+		return
+	}
+	if r.n > 0 {
+		r.w.WriteByte(',')
+	}
+	r.w.WriteByte('\n')
+	_, r.err = r.w.Write(b)
+	r.n++
+}
+
+// Finish writes the summary and renames the file into place.
+func (r *jsonReport) Finish(s *Summary) error {
+	if r.err == nil {
+		var b []byte
+		b, r.err = json.MarshalIndent(s, "", "  ")
+		if r.err == nil {
+			fmt.Fprintf(r.w, "\n],\n\"summary\":%s}\n", b)
+			r.err = r.w.Flush()
+		}
+	}
+	if r.err == nil {
+		r.err = r.tmp.Sync()
+	}
+	if cerr := r.tmp.Close(); r.err == nil {
+		r.err = cerr
+	}
+	if r.err == nil {
+		r.err = os.Chmod(r.tmp.Name(), 0o644)
+	}
+	if r.err == nil {
+		r.err = os.Rename(r.tmp.Name(), r.path)
+	}
+	if r.err != nil {
+		os.Remove(r.tmp.Name())
+		return fmt.Errorf("--json %s: %w", r.path, r.err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the report is not written.
+func (r *jsonReport) Abort() {
+	r.tmp.Close()
+	os.Remove(r.tmp.Name())
+}
+
+// ReadSummary reads the summary of a JSON report, skipping its cases one by
+// one so that a report of any size reads in constant memory.
+func ReadSummary(path string) (*Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	bad := func(why string) error { return fmt.Errorf("%s: not a vcheck JSON report: %s", path, why) }
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, bad("want a JSON object")
+	}
+	var s *Summary
+	format := 0
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, bad(err.Error())
+		}
+		switch t {
+		case "format":
+			if err := dec.Decode(&format); err != nil {
+				return nil, bad("format: " + err.Error())
+			}
+		case "cases":
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				return nil, bad("cases is not an array")
+			}
+			for dec.More() {
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					return nil, bad("cases: " + err.Error())
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, bad(err.Error())
+			}
+		case "summary":
+			s = new(Summary)
+			if err := dec.Decode(s); err != nil {
+				return nil, bad("summary: " + err.Error())
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, bad(err.Error())
+			}
+		}
+	}
+	switch {
+	case format != reportFormat:
+		return nil, bad(fmt.Sprintf("format %d, want %d", format, reportFormat))
+	case s == nil:
+		return nil, bad("no summary (was the run interrupted?)")
+	}
+	return s, nil
+}

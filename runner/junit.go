@@ -1,0 +1,147 @@
+package runner
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// JUnit XML as CI reporters read it (ci.md): every testcase has a dotted
+// classname and a unique name within it, time is a number, details go in
+// system-out (GitLab ignores failure@message).
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes one testcase per code and check (classname
+// vcheck.CODE, name the check), a failure for each group of findings, an
+// error testcase per transport failure group (and one for an unreachable
+// target), and a skipped testcase for each code the run did not exercise.
+func WriteJUnit(w io.Writer, s *Summary) error {
+	suite := junitSuite{Name: "vcheck", Time: "0"}
+	failures := map[string][]Group{}
+	for _, g := range s.Groups {
+		if g.Accepted {
+			continue
+		}
+		k := strconv.Itoa(g.Code) + "/" + g.Check
+		failures[k] = append(failures[k], g)
+	}
+	for _, t := range s.Checks {
+		c := junitCase{Classname: "vcheck." + strconv.Itoa(t.Code), Name: t.Check, Time: "0"}
+		c.SystemOut = fmt.Sprintf("%d passed, %d failed", t.Passed, t.Failed)
+		if gs := failures[strconv.Itoa(t.Code)+"/"+t.Check]; len(gs) > 0 {
+			var text strings.Builder
+			for _, g := range gs {
+				writeGroupText(&text, g)
+			}
+			c.Failure = &junitMessage{Message: gs[0].Message, Type: "contract", Text: text.String()}
+			c.SystemOut = text.String()
+			suite.Failures++
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	for i, g := range s.Transport {
+		var text strings.Builder
+		writeGroupText(&text, g)
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "vcheck.transport", Name: fmt.Sprintf("%s-%d", g.Check, i+1), Time: "0",
+			Error: &junitMessage{Message: g.Message, Type: "transport", Text: text.String()}, SystemOut: text.String(),
+		})
+		suite.Errors++
+	}
+	for _, cov := range s.Coverage {
+		if cov.Exercised > 0 {
+			continue
+		}
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "vcheck." + strconv.Itoa(cov.Code), Name: "coverage", Time: "0",
+			Skipped: &junitMessage{Message: cov.State + ": " + cov.Why},
+		})
+		suite.Skipped++
+	}
+	if len(suite.Cases) == 0 {
+		// A reporter shows nothing for an empty file: say why there is nothing.
+		suite.Cases = append(suite.Cases, junitCase{Classname: "vcheck.run", Name: "run", Time: "0",
+			Error: &junitMessage{Message: "the run exercised nothing", Type: string(s.Verdict)}})
+		suite.Errors++
+	}
+	suite.Tests = len(suite.Cases)
+	suite.Time = strconv.FormatFloat(s.Duration.Seconds(), 'f', 3, 64)
+	doc := junitSuites{Name: "vcheck", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// writeGroupText renders a group for humans: what failed, how often, and
+// how to reproduce it.
+func writeGroupText(w io.Writer, g Group) {
+	fmt.Fprintf(w, "%s [%d x, family %s]\n", g.Message, g.Count, g.Family)
+	if g.Example.Defect != "" {
+		fmt.Fprintf(w, "  defect:  %s\n", g.Example.Defect)
+	}
+	if g.Example.Status != 0 {
+		fmt.Fprintf(w, "  got:     HTTP %d %s\n", g.Example.Status, oneLine(g.Example.Body, 300))
+	}
+	if g.Example.Curl != "" {
+		fmt.Fprintf(w, "  curl:    %s\n", g.Example.Curl)
+	}
+	if g.Example.Replay != "" {
+		fmt.Fprintf(w, "  replay:  %s\n", g.Example.Replay)
+	}
+	if g.Accepted {
+		fmt.Fprintf(w, "  accepted by the baseline: %s\n", g.Reason)
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

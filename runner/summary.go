@@ -1,0 +1,134 @@
+package runner
+
+import (
+	"strconv"
+	"time"
+)
+
+// Verdict is the outcome of a run.
+type Verdict string
+
+// The verdicts, mapped to exit codes by cmd/vcheck (0, 1, 3).
+const (
+	VerdictPass        Verdict = "pass"        // every check passed
+	VerdictBroken      Verdict = "broken"      // the target broke the contract
+	VerdictUnreachable Verdict = "unreachable" // the target could not be reached or timed out
+)
+
+// Summary is what a run found, small enough to hold in memory whatever the
+// number of cases: findings are grouped, cases are streamed to the JSON
+// report and not kept.
+type Summary struct {
+	Version  string        `json:"version"`
+	Target   string        `json:"target"`
+	Embedded bool          `json:"embedded"`
+	Seed     uint64        `json:"seed"`
+	Shard    string        `json:"shard,omitempty"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	// Planned, Sent and Skipped count cases; Requests counts HTTP requests
+	// (setup steps, retries and confirmations included).
+	Planned  int `json:"planned"`
+	Sent     int `json:"sent"`
+	Skipped  int `json:"skipped"`
+	Requests int `json:"requests"`
+	// Coverage has one row per documented code, in catalog order.
+	Coverage []CodeCoverage `json:"coverage"`
+	// Checks tallies each check per code.
+	Checks []CheckTally `json:"checks"`
+	// Groups are the contract findings, grouped by code, check and family.
+	Groups []Group `json:"groups"`
+	// Transport are the transport failures (refused, reset, timeout, TLS),
+	// grouped the same way; never contract results.
+	Transport []Group `json:"transport,omitempty"`
+	// Observations record which way the target resolved each erratum.
+	Observations []Observation `json:"observations,omitempty"`
+	// SkippedWhy says why planned cases were not sent (budget, safety).
+	SkippedWhy map[string]int `json:"skipped_why,omitempty"`
+	Verdict    Verdict        `json:"verdict"`
+}
+
+// Coverage states of a documented code.
+const (
+	CoveragePassed         = "passed"
+	CoverageFailed         = "failed"
+	CoverageNotTriggerable = "not triggerable on this target"
+	CoverageNotExercised   = "not exercised"
+)
+
+// CodeCoverage is one row of the per-code coverage matrix.
+type CodeCoverage struct {
+	Code      int    `json:"code"`
+	Status    string `json:"status"`
+	Exercised int    `json:"exercised"`
+	Passed    int    `json:"passed"`
+	Failed    int    `json:"failed"`
+	// State is one of the Coverage constants.
+	State string `json:"state"`
+	// Why explains a code that was not exercised.
+	Why string `json:"why,omitempty"`
+}
+
+// CheckTally counts one check's verdicts for one code.
+type CheckTally struct {
+	Code   int    `json:"code"`
+	Check  string `json:"check"`
+	Passed int    `json:"passed"`
+	Failed int    `json:"failed"`
+}
+
+// Group is many findings that fail the same way: one code, one check, one
+// family. Example is the first (shrunk and confirmed) case that showed it.
+type Group struct {
+	Code   int    `json:"code"`
+	Check  string `json:"check"`
+	Family string `json:"family"`
+	Count  int    `json:"count"`
+	// Message is the first finding's text: subject: operation = got, want want.
+	Message string  `json:"message"`
+	Example Example `json:"example"`
+	// Accepted is set when a baseline accepts this deviation, with its reason.
+	Accepted bool   `json:"accepted,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// Key identifies a group across runs (baselines and diffs).
+func (g Group) Key() string { return groupKey(g.Code, g.Check, g.Family) }
+
+func groupKey(code int, check, family string) string {
+	return strconv.Itoa(code) + "/" + check + "/" + family
+}
+
+// Example reproduces a finding.
+type Example struct {
+	Case   int    `json:"case"`
+	Defect string `json:"defect"`
+	// Request is the request as sent, without secrets.
+	Request RequestRecord `json:"request"`
+	// Status and Body are what came back (the body cut at 4 KiB).
+	Status int    `json:"status,omitempty"`
+	Body   string `json:"body,omitempty"`
+	// Curl reproduces it with the secret read from the environment.
+	Curl string `json:"curl"`
+	// Replay is the vcheck command line that replays the case.
+	Replay string `json:"replay"`
+	// Confirmed is true when re-sending the case showed the same finding.
+	Confirmed bool `json:"confirmed"`
+}
+
+// Observation records a side a target took on an erratum.
+type Observation struct {
+	Erratum int    `json:"erratum"`
+	Code    int    `json:"code"`
+	Text    string `json:"text"`
+	Count   int    `json:"count"`
+}
+
+// RequestRecord is a request without secrets: the Authorization header is
+// replaced by a description of its shape.
+type RequestRecord struct {
+	Method  string            `json:"method"`
+	Path    string            `json:"path"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    string            `json:"body,omitempty"`
+}

@@ -1,0 +1,53 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// WriteText writes the human summary that ends a run: findings with their
+// reproductions, transport failures, errata observations, and the per-code
+// coverage matrix. The layout is for people and may change; use the JSON
+// report for machines.
+func WriteText(w io.Writer, s *Summary) error {
+	open := openGroups(s.Groups)
+	for _, g := range open {
+		fmt.Fprintf(w, "FAIL %d %s\n", g.Code, g.Check)
+		writeGroupText(w, g)
+		fmt.Fprintln(w)
+	}
+	for _, g := range s.Transport {
+		fmt.Fprintf(w, "TRANSPORT %s\n", g.Check)
+		writeGroupText(w, g)
+		fmt.Fprintln(w)
+	}
+	for _, o := range s.Observations {
+		fmt.Fprintf(w, "erratum %d (%d): %s (%d x)\n", o.Erratum, o.Code, o.Text, o.Count)
+	}
+	if len(s.Observations) > 0 {
+		fmt.Fprintln(w)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tSTATUS\tEXERCISED\tPASSED\tFAILED\tSTATE")
+	for _, c := range s.Coverage {
+		state := c.State
+		if c.Why != "" {
+			state += " (" + c.Why + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%s\n", c.Code, c.Status, c.Exercised, c.Passed, c.Failed, state)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	exercised := 0
+	for _, c := range s.Coverage {
+		if c.Exercised > 0 {
+			exercised++
+		}
+	}
+	accepted := len(s.Groups) - len(open)
+	_, err := fmt.Fprintf(w, "\n%s: %d of %d codes exercised, %d cases sent, %d requests, %d finding group(s), %d accepted by the baseline, %d transport failure group(s), seed %d, %s\n",
+		verdictLine(s), exercised, len(s.Coverage), s.Sent, s.Requests, len(open), accepted, len(s.Transport), s.Seed, s.Duration.Round(1e6))
+	return err
+}
