@@ -25,7 +25,10 @@ type Target struct {
 func ParseTarget(raw string) (Target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Target{}, fmt.Errorf("--target %q: %v", raw, err)
+		if strings.Contains(raw, "@") { // may hold credentials: do not echo it
+			return Target{}, fmt.Errorf("--target: not a valid URL")
+		}
+		return Target{}, fmt.Errorf("--target %q: not a valid URL", raw)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
