@@ -56,7 +56,7 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 	suite := junitSuite{Name: "vcheck", Time: "0"}
 	failures := map[string][]Group{}
 	for _, g := range s.Groups {
-		if g.Accepted {
+		if g.Accepted || g.Flaky {
 			continue
 		}
 		k := strconv.Itoa(g.Code) + "/" + g.Check
@@ -132,6 +132,9 @@ func writeGroupText(w io.Writer, g Group) {
 	}
 	if g.Example.Replay != "" {
 		fmt.Fprintf(w, "  replay:  %s\n", g.Example.Replay)
+	}
+	if g.Unconfirmed != "" {
+		fmt.Fprintf(w, "  not confirmed: %s\n", g.Unconfirmed)
 	}
 	if g.Accepted {
 		fmt.Fprintf(w, "  accepted by the baseline: %s\n", g.Reason)

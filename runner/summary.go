@@ -87,6 +87,13 @@ type Group struct {
 	// Message is the first finding's text: subject: operation = got, want want.
 	Message string  `json:"message"`
 	Example Example `json:"example"`
+	// Shrunk is set when Example is a minimised case, not the first one.
+	Shrunk bool `json:"shrunk,omitempty"`
+	// Unconfirmed says why the example was not confirmed by a re-send;
+	// Flaky is set when the re-send did not fail: such a group is reported
+	// but does not fail the run (a false alarm costs more than a miss).
+	Unconfirmed string `json:"unconfirmed,omitempty"`
+	Flaky       bool   `json:"flaky,omitempty"`
 	// Accepted is set when a baseline accepts this deviation, with its reason.
 	Accepted bool   `json:"accepted,omitempty"`
 	Reason   string `json:"reason,omitempty"`

@@ -13,7 +13,11 @@ import (
 func WriteText(w io.Writer, s *Summary) error {
 	open := openGroups(s.Groups)
 	for _, g := range open {
-		fmt.Fprintf(w, "FAIL %d %s\n", g.Code, g.Check)
+		label := "FAIL"
+		if g.Flaky {
+			label = "FLAKY (not reproduced; does not fail the run)"
+		}
+		fmt.Fprintf(w, "%s %d %s\n", label, g.Code, g.Check)
 		writeGroupText(w, g)
 		fmt.Fprintln(w)
 	}

@@ -85,3 +85,13 @@ func (f *flagSet) parseWithArgs(args []string) error {
 	}
 	return nil
 }
+
+// exitAs gives err the exit code of sentinel without repeating its text.
+type exitAs struct {
+	err      error
+	sentinel error
+}
+
+func (e *exitAs) Error() string          { return e.err.Error() }
+func (e *exitAs) Unwrap() []error        { return []error{e.err, e.sentinel} }
+func withExit(err, sentinel error) error { return &exitAs{err, sentinel} }

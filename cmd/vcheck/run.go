@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/vcheck/vcheck/conformance"
+	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/runner"
+)
+
+func init() {
+	register(command{name: "run", summary: "run the suite against the embedded mock or --target URL", run: runRun})
+}
+
+func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("run", "[--target URL] [flags]", out)
+	var o runner.Options
+	fs.StringVar(&o.Target, "target", "", "base URL of the API to test; empty starts the embedded mock on a loopback port")
+	key := fs.String("key", "", "application key (default $SINCH_APPLICATION_KEY)")
+	secret := fs.String("secret", "", "application secret (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")
+	auth := fs.String("auth", "signed", "signed (Application scheme) or basic")
+	catalog := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	fs.IntVar(&o.Cases, "cases", 25, "cases drawn per family")
+	fs.Uint64Var(&o.Seed, "seed", 0, "seed of the run (0: random, printed); the same seed sends the same requests")
+	only := fs.String("only", "", "comma-separated codes: run only the families of these codes")
+	skip := fs.String("skip", "", "comma-separated codes: skip the families of these codes")
+	fs.IntVar(&o.Concurrency, "concurrency", 8, "cases in flight at once")
+	fs.Float64Var(&o.Rate, "rate", 0, "requests per second, token bucket (default: unbounded on loopback, 5 elsewhere)")
+	fs.IntVar(&o.Budget, "budget", 0, "total HTTP requests at most (0: no bound); every family gets a case before any gets a second")
+	fs.DurationVar(&o.Timeout, "timeout", 0, "timeout per request (default 10s)")
+	shard := fs.String("shard", "", "I/N: send only shard I of N of the cases (a CI matrix splits one run)")
+	fs.BoolVar(&o.MockMagic, "mock-magic", false, "the target honours the catalog's magic numbers (on for the embedded mock)")
+	fs.BoolVar(&o.AllowSideEffects, "allow-side-effects", false, "against a non-loopback target, send cases that start a real verification (needs --test-number)")
+	fs.StringVar(&o.TestNumber, "test-number", "", "E.164 number of your own that real verifications may reach")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "print the planned requests, secret redacted, and send nothing")
+	errata := fs.String("errata", "default", "errata policy: default, strict or lenient")
+	fs.StringVar(&o.Drift, "drift", "", "make the embedded mock break the contract in one named way (vcheck serve --drift list)")
+	fs.StringVar(&o.Replay, "replay", "", "run one case, FAMILY@SEED as reports print it")
+	fs.StringVar(&o.JSON, "json", "", "write the JSON report (every case, the summary) to this file")
+	fs.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to this file")
+	fs.StringVar(&o.Markdown, "markdown", "", "write a Markdown summary to this file (for a CI step summary)")
+	fs.StringVar(&o.Baseline, "baseline", "", "compare with this baseline: its accepted deviations do not fail the run")
+	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "write this run's deviations to --baseline instead")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if *key == "" {
+		*key = os.Getenv("SINCH_APPLICATION_KEY")
+	}
+	if *secret == "" {
+		*secret = os.Getenv("SINCH_APPLICATION_SECRET")
+	}
+	o.Credentials = contracts.Credentials{Key: *key, Secret: contracts.Secret(*secret)}
+	switch *auth {
+	case "signed":
+	case "basic":
+		o.Basic = true
+	default:
+		return usagef("--auth %q: want signed or basic", *auth)
+	}
+	var err error
+	if o.Policy, err = conformance.ParsePolicy(*errata); err != nil {
+		return usagef("--errata: %v", err)
+	}
+	if o.Only, err = runner.ParseCodes("only", *only); err != nil {
+		return usagef("%v", err)
+	}
+	if o.Skip, err = runner.ParseCodes("skip", *skip); err != nil {
+		return usagef("%v", err)
+	}
+	if o.Shard, o.Shards, err = runner.ParseShard(*shard); err != nil {
+		return usagef("%v", err)
+	}
+	if *catalog != "" {
+		if o.Catalog, err = loadCatalog(*catalog); err != nil {
+			return err
+		}
+	}
+	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
+	o.Version = version()
+	s, err := runner.Run(ctx, o)
+	switch {
+	case errors.Is(err, runner.ErrConfig):
+		return usagef("%v", err)
+	case errors.Is(err, runner.ErrUnreachable):
+		return withExit(err, errUnreachable)
+	case err != nil:
+		return err
+	}
+	switch s.Verdict {
+	case runner.VerdictBroken:
+		return fmt.Errorf("the target broke the documented contract: %w", errContractBroken)
+	case runner.VerdictUnreachable:
+		return fmt.Errorf("transport failures: %d group(s); see above: %w", len(s.Transport), errUnreachable)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a live progress
+// line makes sense there, not in a CI log).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

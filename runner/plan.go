@@ -1,0 +1,171 @@
+package runner
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vcheck/vcheck/conformance"
+)
+
+// planned is one case to send: which family, which index, which seed.
+type planned struct {
+	fam   *conformance.Family
+	index int
+	seed  uint64
+}
+
+// selection is the families a run sends, and why the others are left out.
+type selection struct {
+	families []conformance.Family
+	// excluded maps a documented code to why no family exercises it here.
+	excluded map[int]string
+	skipped  map[string]int
+}
+
+// selectFamilies applies --only/--skip and the safety rules.
+func selectFamilies(all []conformance.Family, o *Options, loopback bool) selection {
+	sel := selection{excluded: map[int]string{}, skipped: map[string]int{}}
+	for _, f := range all {
+		codes := f.Codes
+		switch {
+		case len(o.Only) > 0 && !slices.ContainsFunc(codes, func(c int) bool { return slices.Contains(o.Only, c) }):
+			continue
+		case len(o.Skip) > 0 && len(codes) > 0 && !slices.ContainsFunc(codes, func(c int) bool { return !slices.Contains(o.Skip, c) }):
+			continue
+		case f.SideEffects && !loopback && !(o.AllowSideEffects && o.TestNumber != ""):
+			why := "could start a real verification: needs --allow-side-effects --test-number"
+			for _, c := range codes {
+				sel.excluded[c] = why
+			}
+			sel.skipped["side effects ("+f.Name+")"] += o.Cases
+			continue
+		}
+		sel.families = append(sel.families, f)
+	}
+	return sel
+}
+
+// inShard reports whether case i of a family belongs to this run's shard.
+// The split hangs on the case seed, so every shard of the same run seed
+// draws disjoint cases and together they draw all of them.
+func inShard(o *Options, seed uint64) bool {
+	if o.Shards <= 1 {
+		return true
+	}
+	return int(seed%uint64(o.Shards)) == o.Shard-1
+}
+
+// plan lists the cases in coverage-first order: first, for every family,
+// the cases that together reach each of its codes (a family such as the
+// stateful one expects different codes from different cases); then the
+// remaining cases round-robin across families, so that a budget covers
+// every triggerable code before it explores.
+func plan(fams []conformance.Family, o *Options, runSeed uint64) []planned {
+	var out []planned
+	taken := make([]map[int]bool, len(fams))
+	for j := range fams {
+		taken[j] = map[int]bool{}
+		for _, i := range coveringIndexes(&fams[j], o, runSeed) {
+			taken[j][i] = true
+			out = append(out, planned{fam: &fams[j], index: i, seed: conformance.CaseSeed(runSeed, fams[j].Name, i)})
+		}
+	}
+	for i := range o.Cases {
+		for j := range fams {
+			seed := conformance.CaseSeed(runSeed, fams[j].Name, i)
+			if !taken[j][i] && inShard(o, seed) {
+				out = append(out, planned{fam: &fams[j], index: i, seed: seed})
+			}
+		}
+	}
+	return out
+}
+
+// coverSearch bounds how many cases of a family are drawn to find ones
+// that reach each of its codes.
+const coverSearch = 64
+
+// coveringIndexes returns case indexes of fam, in this shard, whose cases
+// together expect every code of the family (as far as coverSearch draws
+// find them); for a single-code family, its first case in the shard.
+func coveringIndexes(fam *conformance.Family, o *Options, runSeed uint64) []int {
+	want := map[int]bool{}
+	for _, c := range fam.Codes {
+		want[c] = true
+	}
+	var out []int
+	for i := 0; i < max(coverSearch, o.Cases) && (len(want) > 0 || len(out) == 0); i++ {
+		seed := conformance.CaseSeed(runSeed, fam.Name, i)
+		if !inShard(o, seed) {
+			continue
+		}
+		if len(fam.Codes) <= 1 {
+			return []int{i}
+		}
+		c := conformance.DrawOne(*fam, seed)
+		hit := false
+		for _, code := range c.Expect.Codes {
+			if want[code] {
+				delete(want, code)
+				hit = true
+			}
+		}
+		if hit {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// parseReplay reads "FAMILY@SEED".
+func parseReplay(s string) (family string, seed uint64, err error) {
+	family, num, ok := strings.Cut(s, "@")
+	if !ok || family == "" {
+		return "", 0, configf("--replay %q: want FAMILY@SEED as reports print it", s)
+	}
+	seed, err = strconv.ParseUint(num, 10, 64)
+	if err != nil || seed == 0 {
+		return "", 0, configf("--replay %q: the seed is not a positive number", s)
+	}
+	return family, seed, nil
+}
+
+// ParseCodes reads a comma-separated list of documented codes.
+func ParseCodes(flagName, s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 10000 || n > 99999 {
+			return nil, configf("--%s: %q is not a five-digit error code", flagName, strings.TrimSpace(part))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ParseShard reads "I/N".
+func ParseShard(s string) (i, n int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, configf("--shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
+	}
+	return i, n, nil
+}
+
+func familyList(fams []conformance.Family) string {
+	names := make([]string, len(fams))
+	for i, f := range fams {
+		names[i] = f.Name
+	}
+	return fmt.Sprint(names)
+}
