@@ -154,7 +154,11 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return s, errors.Join(fmt.Errorf("%s: %w: %v", tgt.URL, ErrUnreachable, err), werr)
 	}
 
-	execute(ctx, &o, d, target, oracle, cases, col)
+	wait := time.Second // a rate-limit answer without Retry-After: wait this long
+	if tgt.Embedded {
+		wait = embeddedVelocity + 50*time.Millisecond
+	}
+	execute(ctx, &o, d, target, oracle, cases, col, wait)
 	if ctx.Err() == nil {
 		shrinkGroups(ctx, &o, d, target, oracle, col)
 	}
@@ -255,7 +259,7 @@ func writeReports(o *Options, s *Summary, report *jsonReport) error {
 // execute draws the cases in one goroutine (rapid's Draw is not safe for
 // concurrent use) and sends them from o.Concurrency workers; the collector
 // runs in the calling goroutine.
-func execute(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, cases []planned, col *collector) {
+func execute(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, cases []planned, col *collector, wait time.Duration) {
 	jobs := make(chan planned)
 	results := make(chan result, o.Concurrency)
 	var wg sync.WaitGroup
@@ -264,7 +268,7 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				results <- runCase(ctx, d, target, oracle, p)
+				results <- runCase(ctx, d, target, oracle, p, wait)
 			}
 		}()
 	}
@@ -304,12 +308,12 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 // rate-limit error is re-sent after waiting.
 const maxRateLimitWaits = 2
 
-func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, p planned) (res result) {
+func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, p planned, wait time.Duration) (res result) {
 	c := conformance.DrawOne(*p.fam, p.seed)
 	res = result{p: p, c: c}
 	start := time.Now()
 	defer func() { res.durMS = float64(time.Since(start).Microseconds()) / 1000 }()
-	for wait := 0; ; wait++ {
+	for tries := 0; ; tries++ {
 		cd := &caseDoer{d: d}
 		res.attempts++
 		resp, err := conformance.Send(ctx, cd, target, c)
@@ -325,11 +329,11 @@ func runCase(ctx context.Context, d *doer, target conformance.Target, oracle con
 		if len(fs) != 1 || fs[0].Check != conformance.CheckRateLimited {
 			return res
 		}
-		if wait == maxRateLimitWaits {
+		if tries == maxRateLimitWaits {
 			res.rateLimit = true
 			return res
 		}
-		if sleep(ctx, retryAfter(resp.Header, time.Second, 10*time.Second)) != nil {
+		if sleep(ctx, retryAfter(resp.Header, wait, 10*time.Second)) != nil {
 			res.err = ctx.Err()
 			return res
 		}
