@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -210,15 +212,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// documentedFields are the body fields the errors page lists.
-var documentedFields = []string{"status", "errorCode", "message", "reference"}
-
 // ParseErrorBody parses an error body. It never panics and looks at no more
 // than MaxErrorBodySize bytes (a longer body is cut and the cut recorded).
 // errorCode may be a JSON number or a numeric string; status is split into
 // StatusCode and Type; missing fields stay zero and are recorded; unknown
-// fields go to Extra; a body that is empty or not JSON becomes an APIError
-// whose Problems say what it was.
+// fields go to Extra and are recorded; a body that is empty or not JSON
+// becomes an APIError whose Problems say what it was.
 func ParseErrorBody(body []byte) *APIError {
 	e := &APIError{}
 	if len(body) > MaxErrorBodySize {
@@ -231,6 +230,186 @@ func ParseErrorBody(body []byte) *APIError {
 		e.Problems = append(e.Problems, Problem{Kind: ProblemEmptyBody, Detail: "the body is empty"})
 		return e
 	}
+	var f bodyFields
+	if !f.scanFlat(trimmed) {
+		f = bodyFields{} // the fast path may have stopped half way
+		if !e.decodeFields(trimmed, &f) {
+			return e
+		}
+	}
+	e.fill(&f)
+	return e
+}
+
+// bodyFields holds the raw JSON value of each top-level field of a body.
+type bodyFields struct {
+	// The documented fields; nil when absent.
+	status, errorCode, message, reference []byte
+	// extra holds the fields the docs do not list.
+	extra map[string]json.RawMessage
+}
+
+// set records one field; it returns false for a name seen before.
+func (f *bodyFields) set(name []byte, raw []byte) bool {
+	var slot *[]byte
+	switch string(name) {
+	case "status":
+		slot = &f.status
+	case "errorCode":
+		slot = &f.errorCode
+	case "message":
+		slot = &f.message
+	case "reference":
+		slot = &f.reference
+	default:
+		if f.extra == nil {
+			f.extra = map[string]json.RawMessage{}
+		}
+		if _, dup := f.extra[string(name)]; dup {
+			return false
+		}
+		f.extra[string(name)] = bytes.Clone(raw)
+		return true
+	}
+	if *slot != nil {
+		return false
+	}
+	*slot = raw
+	return true
+}
+
+// scanFlat is the fast path for the common shape of an error body: one JSON
+// object whose keys are printable ASCII without escapes and whose values are
+// numbers or strings without escapes, each key once. It fills f and returns
+// true only for such a body, which is then valid JSON whose fields decode to
+// exactly what the general path would find; anything else returns false and
+// goes to decodeFields.
+func (f *bodyFields) scanFlat(b []byte) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return skipSpace(b, i+1) == len(b)
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		j := i + 1
+		for j < len(b) && b[j] != '"' {
+			if c := b[j]; c < 0x20 || c >= 0x7f || c == '\\' {
+				return false
+			}
+			j++
+		}
+		if j >= len(b) {
+			return false
+		}
+		name := b[i+1 : j]
+		i = skipSpace(b, j+1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		start := i
+		switch {
+		case i >= len(b):
+			return false
+		case b[i] == '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if c := b[j]; c < 0x20 || c == '\\' {
+					return false
+				}
+				j++
+			}
+			if j >= len(b) || !utf8.Valid(b[i+1:j]) {
+				return false
+			}
+			i = j + 1
+		case b[i] == '-' || isDigit(b[i]):
+			if i = scanNumber(b, i); i < 0 {
+				return false
+			}
+		default:
+			return false // literals, objects and arrays: the general path
+		}
+		if !f.set(name, b[start:i]) {
+			return false
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return skipSpace(b, i+1) == len(b)
+		default:
+			return false
+		}
+	}
+}
+
+// skipSpace skips JSON white space from b[i].
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// scanNumber returns the end of the JSON number starting at b[i], or -1
+// when none starts there (RFC 8259 section 6).
+func scanNumber(b []byte, i int) int {
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		return -1
+	case b[i] == '0':
+		i++
+	case isDigit(b[i]):
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	default:
+		return -1
+	}
+	digits := func() bool {
+		d := i
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		return i > d
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return -1
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return -1
+		}
+	}
+	return i
+}
+
+// decodeFields is the general path: any JSON. It records why a body that
+// is not a JSON object cannot be read, and then returns false.
+func (e *APIError) decodeFields(trimmed []byte, f *bodyFields) bool {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &fields); err != nil {
 		if !json.Valid(trimmed) {
@@ -238,19 +417,32 @@ func ParseErrorBody(body []byte) *APIError {
 		} else {
 			e.Problems = append(e.Problems, Problem{Kind: ProblemNotObject, Detail: "JSON but not an object: " + snippet(trimmed)})
 		}
-		return e
+		return false
 	}
 	if fields == nil { // the literal null
 		e.Problems = append(e.Problems, Problem{Kind: ProblemNotObject, Detail: "JSON but not an object: null"})
-		return e
+		return false
 	}
-	for _, name := range documentedFields {
-		if _, ok := fields[name]; !ok && name != "reference" {
-			e.Problems = append(e.Problems, Problem{Kind: ProblemMissingField, Field: name, Detail: "absent"})
+	for name, raw := range fields {
+		f.set([]byte(name), bytes.TrimSpace(raw)) // names are unique in a map
+	}
+	return true
+}
+
+// fill sets e's fields from f and records what departs from the documented
+// shape, in a fixed order: missing fields, then status, errorCode, message,
+// reference, and unknown fields by name.
+func (e *APIError) fill(f *bodyFields) {
+	for _, field := range []struct {
+		name string
+		raw  []byte
+	}{{"status", f.status}, {"errorCode", f.errorCode}, {"message", f.message}} {
+		if field.raw == nil {
+			e.Problems = append(e.Problems, Problem{Kind: ProblemMissingField, Field: field.name, Detail: "absent"})
 		}
 	}
-	if raw, ok := fields["status"]; ok {
-		if s, ok := e.stringField("status", raw); ok {
+	if f.status != nil {
+		if s, ok := e.stringField("status", f.status); ok {
 			e.Status = s
 			if code, typ, err := ParseStatus(s); err != nil {
 				e.Problems = append(e.Problems, Problem{Kind: ProblemBadStatus, Field: "status", Detail: err.Error()})
@@ -259,40 +451,44 @@ func ParseErrorBody(body []byte) *APIError {
 			}
 		}
 	}
-	if raw, ok := fields["errorCode"]; ok {
-		e.Code = e.parseCode(raw)
+	if f.errorCode != nil {
+		e.Code = e.parseCode(f.errorCode)
 	}
-	if raw, ok := fields["message"]; ok {
-		if s, ok := e.stringField("message", raw); ok {
+	if f.message != nil {
+		if s, ok := e.stringField("message", f.message); ok {
 			e.Message = s
 			if strings.TrimSpace(s) == "" {
 				e.Problems = append(e.Problems, Problem{Kind: ProblemEmptyMessage, Field: "message", Detail: "blank"})
 			}
 		}
 	}
-	if raw, ok := fields["reference"]; ok {
-		if s, ok := e.stringField("reference", raw); ok {
+	if f.reference != nil {
+		if s, ok := e.stringField("reference", f.reference); ok {
 			e.Reference = s
 			if strings.TrimSpace(s) == "" {
 				e.Problems = append(e.Problems, Problem{Kind: ProblemBadReference, Field: "reference", Detail: "present but blank"})
 			}
 		}
 	}
-	for name, raw := range fields {
-		switch name {
-		case "status", "errorCode", "message", "reference":
-			continue
+	if len(f.extra) > 0 {
+		e.Extra = f.extra
+		for _, name := range slices.Sorted(maps.Keys(f.extra)) {
+			e.Problems = append(e.Problems, Problem{Kind: ProblemUnknownField, Field: name, Detail: "not a field the errors page lists"})
 		}
-		if e.Extra == nil {
-			e.Extra = map[string]json.RawMessage{}
-		}
-		e.Extra[name] = raw
 	}
-	return e
 }
 
-// stringField decodes a field that the docs say is a string.
-func (e *APIError) stringField(name string, raw json.RawMessage) (string, bool) {
+// stringField decodes a field that the docs say is a string; raw is one
+// valid JSON value.
+func (e *APIError) stringField(name string, raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: name, Detail: "got a JSON " + jsonKind(raw) + ", want a string"})
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), true // no escapes: the bytes are the value
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: name, Detail: "got a JSON " + jsonKind(raw) + ", want a string"})
@@ -304,28 +500,40 @@ func (e *APIError) stringField(name string, raw json.RawMessage) (string, bool) 
 	return s, true
 }
 
-// parseCode accepts 40001, "40001" and 40001.0, and records anything else.
-func (e *APIError) parseCode(raw json.RawMessage) int {
-	var n json.Number // also accepts a quoted number, hence the first-byte test
-	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] != '"' && json.Unmarshal(t, &n) == nil {
-		if v, err := strconv.ParseInt(string(n), 10, 32); err == nil && v >= 0 {
-			return int(v)
+// parseCode accepts 40001, "40001" and 40001.0, and records anything else;
+// raw is one valid JSON value.
+func (e *APIError) parseCode(raw []byte) int {
+	switch {
+	case len(raw) == 0:
+	case raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			break
 		}
-		if f, err := strconv.ParseFloat(string(n), 64); err == nil && f == float64(int32(f)) && f >= 0 {
-			return int(f)
-		}
-		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: "errorCode", Detail: fmt.Sprintf("the number %s is not an error code", n)})
-		return 0
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		v, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || v < 0 || v > 1<<31-1 || strings.TrimSpace(s) != s || strings.HasPrefix(s, "+") {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 || v > 1<<31-1 || strings.HasPrefix(s, "+") {
 			e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: "errorCode", Detail: fmt.Sprintf("the string %q is not a number", s)})
 			return 0
 		}
 		e.Problems = append(e.Problems, Problem{Kind: ProblemCodeAsString, Field: "errorCode", Detail: fmt.Sprintf("got the string %q; every published example sends a JSON number (erratum 5)", s)})
 		return v
+	case raw[0] == '-' || isDigit(raw[0]):
+		if len(raw) <= 9 && !slices.ContainsFunc(raw, func(c byte) bool { return !isDigit(c) }) {
+			v := 0 // the common case: a plain integer that fits
+			for _, c := range raw {
+				v = v*10 + int(c-'0')
+			}
+			return v
+		}
+		n := string(raw)
+		if v, err := strconv.ParseInt(n, 10, 32); err == nil && v >= 0 {
+			return int(v)
+		}
+		if f, err := strconv.ParseFloat(n, 64); err == nil && f == float64(int32(f)) && f >= 0 {
+			return int(f)
+		}
+		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: "errorCode", Detail: fmt.Sprintf("the number %s is not an error code", n)})
+		return 0
 	}
 	e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: "errorCode", Detail: "got a JSON " + jsonKind(raw) + ", want a number"})
 	return 0

@@ -199,7 +199,8 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 	dec.DisallowUnknownFields()
 	var c Catalog
 	if err := dec.Decode(&c); err != nil {
-		return nil, &CatalogError{Problem: describeJSONError(data, dec.InputOffset(), err)}
+		field, problem := describeJSONError(data, dec.InputOffset(), err)
+		return nil, &CatalogError{Field: field, Problem: problem}
 	}
 	if dec.More() {
 		return nil, &CatalogError{Problem: "trailing data after the catalog object"}
@@ -210,17 +211,47 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 	return &c, nil
 }
 
-// describeJSONError turns a decoding error into a message with a line number.
-func describeJSONError(data []byte, offset int64, err error) string {
+// describeJSONError turns a decoding error into the field concerned (a
+// dotted path such as "errors.http_status", or "" when unknown) and a
+// message with a line number.
+func describeJSONError(data []byte, offset int64, err error) (field, problem string) {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return fmt.Sprintf("not valid JSON at line %d: %v", lineOf(data, syn.Offset), syn)
+		return "", fmt.Sprintf("not valid JSON at line %d: %v", lineOf(data, syn.Offset), syn)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("line %d: field %q: got a JSON %s, want %s", lineOf(data, typ.Offset), typ.Field, typ.Value, typ.Type)
+		return typ.Field, fmt.Sprintf("line %d: got a JSON %s, want %s", lineOf(data, typ.Offset), typ.Value, typ.Type)
 	}
-	return fmt.Sprintf("line %d: %s", lineOf(data, offset), strings.TrimPrefix(err.Error(), "json: "))
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	// DisallowUnknownFields reports `unknown field "NAME"` with no type to
+	// match and no offset (the decoder has read the whole value by then):
+	// the name is all the error carries, so the line is where it is a key.
+	if rest, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		if name, err := strconv.Unquote(rest); err == nil {
+			if at := keyOffset(data, name); at >= 0 {
+				return name, fmt.Sprintf("line %d: unknown field (a typo, or a newer catalog format)", lineOf(data, int64(at)))
+			}
+			return name, "unknown field (a typo, or a newer catalog format)"
+		}
+	}
+	return "", fmt.Sprintf("line %d: %s", lineOf(data, offset), msg)
+}
+
+// keyOffset returns the offset of the first "name" that is followed by a
+// colon, or -1.
+func keyOffset(data []byte, name string) int {
+	key := []byte(strconv.Quote(name))
+	for at := 0; ; {
+		i := bytes.Index(data[at:], key)
+		if i < 0 {
+			return -1
+		}
+		at += i + len(key)
+		if rest := bytes.TrimLeft(data[at:], " \t\r\n"); len(rest) > 0 && rest[0] == ':' {
+			return at - len(key)
+		}
+	}
 }
 
 func lineOf(data []byte, offset int64) int {
@@ -349,8 +380,12 @@ func (c *Catalog) validate() error {
 		ids[e.ID] = true
 	}
 	for i, s := range c.SigningExamples {
-		if s.Name == "" || s.Method == "" || s.Path == "" || s.Key == "" || s.Secret == "" || s.Timestamp == "" {
-			return &CatalogError{Entry: fmt.Sprintf("signing_examples[%d]", i), Problem: "name, method, path, key, secret and timestamp are required"}
+		for _, f := range []struct{ name, value string }{
+			{"name", s.Name}, {"method", s.Method}, {"path", s.Path}, {"key", s.Key}, {"secret", s.Secret.Reveal()}, {"timestamp", s.Timestamp},
+		} {
+			if f.value == "" {
+				return &CatalogError{Entry: fmt.Sprintf("signing_examples[%d]", i), Field: f.name, Problem: "missing"}
+			}
 		}
 	}
 	return nil

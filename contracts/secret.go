@@ -27,9 +27,20 @@ func (s Secret) Reveal() string { return string(s) }
 // Key decodes the secret into the HMAC key. The docs say the secret is
 // base64; the official SDKs differ in how strictly they decode it (facts.md
 // section 2: padding optional in Java, URL-safe accepted in Node), so Key
-// accepts standard or URL-safe base64, with or without padding.
+// accepts standard or URL-safe base64, with or without padding. Line breaks
+// are ignored, as base64 decoders do; a secret that decodes to no bytes is
+// an error, never an empty HMAC key.
 func (s Secret) Key() ([]byte, error) {
-	v := strings.TrimRight(string(s), "=")
+	v := string(s)
+	if strings.ContainsAny(v, "\r\n") {
+		v = strings.Map(func(r rune) rune {
+			if r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, v)
+	}
+	v = strings.TrimRight(v, "=")
 	if v == "" {
 		return nil, fmt.Errorf("application secret is empty")
 	}

@@ -33,6 +33,9 @@ func (c *Catalog) Validate(e *APIError) []Problem {
 		add(ProblemCodeMismatch, "errorCode", "%d does not start with the HTTP status %d", e.Code, e.HTTPStatus)
 	}
 	if e.Code == 0 {
+		if sentZeroCode(e) {
+			add(ProblemUnknownCode, "errorCode", "0 is not one of the %d documented codes", len(c.Errors))
+		}
 		return out
 	}
 	spec, ok := c.Lookup(e.Code)
@@ -56,4 +59,21 @@ func (c *Catalog) Validate(e *APIError) []Problem {
 // messages, or the published " / "-joined form of them.
 func (s Spec) Documents(message string) bool {
 	return slices.Contains(s.Messages, message) || message == strings.Join(s.Messages, " / ")
+}
+
+// sentZeroCode reports whether the body sent errorCode 0, as opposed to no
+// usable errorCode at all, which the parser has already recorded.
+func sentZeroCode(e *APIError) bool {
+	if e.Code != 0 || len(e.Raw) == 0 {
+		return false
+	}
+	for _, p := range e.Problems {
+		switch {
+		case p.Kind == ProblemEmptyBody, p.Kind == ProblemNotJSON, p.Kind == ProblemNotObject:
+			return false
+		case p.Field == "errorCode" && (p.Kind == ProblemMissingField || p.Kind == ProblemWrongType):
+			return false
+		}
+	}
+	return true
 }

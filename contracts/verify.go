@@ -66,7 +66,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 		return malformed("unexpected white space in the credentials")
 	}
 	switch {
-	case strings.EqualFold(scheme, SchemeApplication):
+	case asciiEqualFold(scheme, SchemeApplication):
 		key, sig, ok := strings.Cut(rest, ":")
 		switch {
 		case !ok:
@@ -81,7 +81,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 			return malformed("the signature is not the base64 of a 32-byte HMAC-SHA256")
 		}
 		return Authorization{Scheme: SchemeApplication, Key: key, Signature: sig}, nil
-	case strings.EqualFold(scheme, SchemeBasic):
+	case asciiEqualFold(scheme, SchemeBasic):
 		raw, err := base64.StdEncoding.DecodeString(rest)
 		if err != nil {
 			return malformed("Basic credentials are not base64")
@@ -96,6 +96,28 @@ func ParseAuthorization(value string) (Authorization, error) {
 		return Authorization{Scheme: SchemeBasic, Key: key, Secret: Secret(secret)}, nil
 	}
 	return malformed("unknown scheme %q (want Application or Basic)", truncate(scheme, 32))
+}
+
+// asciiEqualFold is case-insensitive comparison for tokens, which are ASCII
+// (RFC 9110 section 5.6.2): strings.EqualFold would also take "Baſic" (long
+// s) for "Basic".
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // DefaultMaxSkew is how far x-timestamp may be from the server's clock. The
