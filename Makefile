@@ -28,14 +28,14 @@ unit:
 fuzz-smoke:
 	@for t in $$($(GO) test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do \
 		echo "fuzz $$t for $(SMOKETIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(SMOKETIME) ./fuzz || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(SMOKETIME) -fuzzminimizetime 1s ./fuzz || exit 1; \
 	done
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 fuzz:
 	@for t in $$($(GO) test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do \
 		echo "fuzz $$t for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./fuzz || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./fuzz || exit 1; \
 	done
 
 ## bench: every benchmark, 6 runs each (compare medians with benchstat)
