@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"syscall"
 	"time"
-
-	"github.com/vcheck/vcheck/contracts"
 )
 
 // Transport failure kinds: answers that never came, as opposed to answers
@@ -57,18 +55,6 @@ func classify(err error) string {
 	return TransportOther
 }
 
-// answer is a response read within bounds: at most MaxErrorBodySize+1
-// bytes of body, whatever the target streams.
-type answer struct {
-	Status int
-	Header http.Header
-	Body   []byte
-	// Truncated is true when the target sent more than the bound.
-	Truncated bool
-	// ReadErr is set when the body broke off; the status line did arrive.
-	ReadErr error
-}
-
 // newHTTPClient returns the client the runner sends with: no redirects
 // followed (a 3xx is an answer to judge, and Authorization must not follow
 // a redirect to another host), no cookie jar, bounded idle pool.
@@ -83,26 +69,6 @@ func newHTTPClient(concurrency int) *http.Client {
 		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-}
-
-// do sends req once within timeout and reads a bounded answer.
-func do(ctx context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp, err := client.Do(req.WithContext(ctx))
-	if err != nil {
-		return nil, &TransportError{Kind: classify(err), Err: err}
-	}
-	defer resp.Body.Close()
-	a := &answer{Status: resp.StatusCode, Header: resp.Header}
-	a.Body, a.ReadErr = io.ReadAll(io.LimitReader(resp.Body, contracts.MaxErrorBodySize+1))
-	if len(a.Body) > contracts.MaxErrorBodySize {
-		a.Body, a.Truncated = a.Body[:contracts.MaxErrorBodySize], true
-	}
-	if a.ReadErr != nil && len(a.Body) == 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, &TransportError{Kind: TransportTimeout, Err: a.ReadErr}
-	}
-	return a, nil
 }
 
 // retryAfter returns the delay a 429 answer asks for, capped, or a default.
