@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/kit"
+)
+
+func init() {
+	register(command{name: "kit", summary: "SDK error-handling kit: list, export, run an adapter, report", run: runKit})
+}
+
+const kitUsage = `usage: vcheck kit list [--json]
+       vcheck kit export --format gherkin|vectors
+       vcheck kit run [--only IDS] [--known-failing FILE] [--timeout D] [--json F --junit F --markdown F] -- ADAPTER...
+       vcheck kit report A.json B.json...`
+
+func runKit(ctx context.Context, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 {
+		return usagef("a subcommand: list, export, run or report\n%s", kitUsage)
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprintln(out, kitUsage)
+		return errHelp
+	case "list":
+		return kitList(args[1:], out)
+	case "export":
+		return kitExport(args[1:], out)
+	case "run":
+		return kitRun(ctx, args[1:], out, errOut)
+	case "report":
+		return kitReport(args[1:], out)
+	}
+	return usagef("unknown kit subcommand %q\n%s", args[0], kitUsage)
+}
+
+func kitList(args []string, out io.Writer) error {
+	fs := newFlags("kit list", "[--json]", out)
+	asJSON := fs.Bool("json", false, "print the scenarios as JSON")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	k, err := kit.Load()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(k.Scenarios)
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLEVEL\tOPERATION\tWHY")
+	for _, s := range k.Scenarios {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Level, s.Operation, s.Why)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%d scenarios. vcheck kit run -- ADAPTER runs them; a proxy session takes {\"scenario\": ID}.\n", len(k.Scenarios))
+	return nil
+}
+
+func kitExport(args []string, out io.Writer) error {
+	fs := newFlags("kit export", "--format gherkin|vectors", out)
+	format := fs.String("format", "", "gherkin (Cucumber features) or vectors (offline parsing vectors, JSON)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	k, err := kit.Load()
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "gherkin":
+		return k.WriteGherkin(out)
+	case "vectors":
+		return k.WriteVectors(out)
+	}
+	return usagef("--format %q: want gherkin or vectors", *format)
+}
+
+func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("kit run", "[--only IDS] [--known-failing FILE] [--json F --junit F --markdown F] -- ADAPTER...", out)
+	only := fs.String("only", "", "comma-separated scenario ids, groups or PREFIX.* (default: all)")
+	knownFile := fs.String("known-failing", "", "file of scenario ids expected to fail, one per line, optional '# reason'")
+	upstream := fs.String("upstream", "embedded", "API behind the proxy: embedded (the reference mock) or a loopback base URL")
+	timeout := fs.Duration("timeout", 3*time.Second, "client timeout the adapter is asked to use")
+	jsonOut := fs.String("json", "", "write the JSON report to this file")
+	junitOut := fs.String("junit", "", "write a JUnit XML report to this file")
+	mdOut := fs.String("markdown", "", "write the Markdown matrix to this file")
+	if err := fs.parseWithArgs(args); err != nil {
+		return err
+	}
+	adapter := fs.Args()
+	if len(adapter) == 0 {
+		return usagef("no adapter: vcheck kit run [flags] -- ADAPTER...")
+	}
+	k, err := kit.Load()
+	if err != nil {
+		return err
+	}
+	o := kit.Options{Adapter: adapter, Timeout: *timeout, Stderr: errOut}
+	if *only != "" {
+		o.Only = strings.Split(*only, ",")
+	}
+	if _, err := k.Select(o.Only); err != nil {
+		return usagef("--only: %v", err)
+	}
+	if *knownFile != "" {
+		if o.KnownFailing, err = readKnownFailing(k, *knownFile); err != nil {
+			return usagef("--known-failing: %v", err)
+		}
+	}
+	if *upstream != "embedded" && !strings.HasPrefix(*upstream, "http://127.0.0.1") && !strings.HasPrefix(*upstream, "http://localhost") {
+		return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", *upstream)
+	}
+	up, cred, embedded, stop, err := startUpstream(ctx, *upstream)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	o.Upstream, o.Credentials = up, cred
+	if !embedded {
+		o.Credentials.Key = os.Getenv("SINCH_APPLICATION_KEY")
+		o.Credentials.Secret = contracts.Secret(os.Getenv("SINCH_APPLICATION_SECRET"))
+	}
+	rep, err := kit.Run(ctx, k, o)
+	if err != nil {
+		if errors.Is(err, kit.ErrAdapter) {
+			return withExit(err, errUnreachable)
+		}
+		return err
+	}
+	for path, write := range map[string]func(io.Writer) error{*jsonOut: rep.WriteJSON, *junitOut: rep.WriteJUnit, *mdOut: rep.WriteMarkdown} {
+		if path == "" {
+			continue
+		}
+		if err := writeFileAtomic(path, write); err != nil {
+			return fmt.Errorf("report %s: %w", path, err)
+		}
+	}
+	if err := rep.WriteMarkdown(out); err != nil {
+		return err
+	}
+	s := rep.Summary
+	switch {
+	case s.Exercised == 0:
+		return withExit(fmt.Errorf("the run exercised nothing (%d scenarios, none judged): not a pass", len(rep.Results)), errUnreachable)
+	case len(s.Invalid) > 0 && len(s.Invalid) == len(rep.Results):
+		return withExit(fmt.Errorf("every scenario was an invalid run: %s", strings.Join(s.Invalid, ", ")), errUnreachable)
+	case len(s.Failing) > 0:
+		return withExit(fmt.Errorf("%d must scenario(s) failed: %s", len(s.Failing), strings.Join(s.Failing, ", ")), errContractBroken)
+	case len(s.Invalid) > 0 || s.Cells["?"] > 0:
+		return withExit(fmt.Errorf("%d invalid and %d unrun scenario(s), no verdict: %s", len(s.Invalid), s.Cells["?"], strings.Join(s.Invalid, ", ")), errUnreachable)
+	}
+	return nil
+}
+
+// readKnownFailing reads "ID [# reason]" lines; an unknown id is an error.
+func readKnownFailing(k *kit.Kit, path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, reason, _ := strings.Cut(line, "#")
+		id = strings.TrimSpace(id)
+		if _, ok := k.Scenario(id); !ok {
+			return nil, fmt.Errorf("%s:%d: unknown scenario %q", path, n, id)
+		}
+		m[id] = strings.TrimSpace(reason)
+	}
+	return m, sc.Err()
+}
+
+func kitReport(args []string, out io.Writer) error {
+	fs := newFlags("kit report", "A.json B.json...", out)
+	if err := fs.parseWithArgs(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("want one or more JSON reports of vcheck kit run --json")
+	}
+	var reps []*kit.Report
+	for _, path := range fs.Args() {
+		r, err := kit.ReadReport(path)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		reps = append(reps, r)
+	}
+	return kit.WriteMatrix(out, reps)
+}
+
+// writeFileAtomic writes through a temporary file renamed into place.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".vcheck-kit-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/kit"
+	"github.com/vcheck/vcheck/mock"
+	"github.com/vcheck/vcheck/proxy"
+)
+
+func init() {
+	register(command{name: "proxy", summary: "chaos proxy: documented Sinch errors and network faults by rule", run: runProxy})
+}
+
+// multiFlag collects a repeated string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, "; ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// startUpstream returns the upstream URL: the embedded mock, started on a
+// loopback port, when spec is "embedded" or empty. stop closes it.
+func startUpstream(ctx context.Context, spec string) (url string, cred contracts.Credentials, embedded bool, stop func(), err error) {
+	if spec == "" || spec == "embedded" {
+		m, err := mock.Start(ctx, mock.Config{})
+		if err != nil {
+			return "", contracts.Credentials{}, false, nil, fmt.Errorf("embedded mock: %w", err)
+		}
+		return m.URL, mock.DefaultCredentials, true, func() { _ = m.Close() }, nil
+	}
+	return spec, contracts.Credentials{}, false, func() {}, nil
+}
+
+func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("proxy", "[--addr 127.0.0.1:8081] [--upstream URL|embedded] [--rule R]... [--rules FILE] [--record FILE.jsonl] [--seed S] [--max-hang D] [--allow-side-effects]", out)
+	addr := fs.String("addr", "127.0.0.1:8081", "address of the default port (admin API, Vcheck-Session header, global rules); loopback unless you mean otherwise")
+	upstream := fs.String("upstream", "embedded", "base URL to forward to, or embedded (the reference mock on a loopback port)")
+	var rules multiFlag
+	fs.Var(&rules, "rule", "a rule, repeatable: '[id:] METHOD PATH [conditions] => action[, action] [times=N after=N every=N p=F]'")
+	rulesFile := fs.String("rules", "", "a file of rules, one per line (# comments)")
+	record := fs.String("record", "", "append every attempt as one JSON line to this file (credentials redacted)")
+	seed := fs.Uint64("seed", 0, "seed of p= draws (0: random, printed)")
+	maxHang := fs.Duration("max-hang", proxy.DefaultMaxHang, "bound on hang, partial(...,hang) and delay")
+	allow := fs.Bool("allow-side-effects", false, "forward start requests to a non-loopback upstream (the real API sends SMS and places calls)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	cfg := proxy.Config{Seed: *seed, MaxHang: *maxHang, AllowSideEffects: *allow}
+	for i, text := range rules {
+		r, err := proxy.Parse(text)
+		if err != nil {
+			return usagef("--rule #%d: %v", i+1, err)
+		}
+		cfg.Rules = append(cfg.Rules, r)
+	}
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err != nil {
+			return usagef("--rules: %v", err)
+		}
+		rs, err := proxy.ParseRules(*rulesFile, string(b))
+		if err != nil {
+			return usagef("--rules: %v", err)
+		}
+		cfg.Rules = append(cfg.Rules, rs...)
+	}
+	if *maxHang <= 0 {
+		return usagef("--max-hang %v: want a positive duration", *maxHang)
+	}
+	k, err := kit.Load()
+	if err != nil {
+		return err
+	}
+	cfg.Scenarios = k.ProxyScenarios()
+	if key, sec := os.Getenv("SINCH_APPLICATION_KEY"), os.Getenv("SINCH_APPLICATION_SECRET"); sec != "" {
+		cfg.Credentials = append(cfg.Credentials, contracts.Credentials{Key: key, Secret: contracts.Secret(sec)})
+	}
+	if *upstream != "embedded" {
+		if _, err := proxy.New(proxy.Config{Upstream: *upstream}); err != nil {
+			return usagef("--upstream: %v", err)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usagef("--addr %s: %v", *addr, err)
+	}
+	defer ln.Close()
+	if *record != "" {
+		f, err := os.OpenFile(*record, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return usagef("--record: %v", err)
+		}
+		defer f.Close()
+		cfg.Record = f
+	}
+	up, cred, embedded, stop, err := startUpstream(ctx, *upstream)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	cfg.Upstream = up
+	if embedded {
+		cfg.Credentials = append(cfg.Credentials, cred)
+	}
+	p, err := proxy.New(cfg)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer p.Close()
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		fmt.Fprintf(errOut, "vcheck proxy: warning: %s is not a loopback address; anyone who reaches it can use the proxy\n", ln.Addr())
+	}
+	fmt.Fprintf(errOut, "vcheck proxy: listening on http://%s\n", ln.Addr())
+	if embedded {
+		fmt.Fprintf(errOut, "vcheck proxy: upstream %s (embedded mock; key %s, its public test secret: vcheck catalog)\n", up, cred.Key)
+	} else {
+		fmt.Fprintf(errOut, "vcheck proxy: upstream %s\n", up)
+	}
+	fmt.Fprintf(errOut, "vcheck proxy: %d global rule(s), seed %d; sessions: POST http://%s/__vcheck/sessions {\"scenario\": ID} (vcheck kit list)\n", len(cfg.Rules), p.Seed(), ln.Addr())
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The results an SDK operation can end in, as a kit adapter reports them.
+const (
+	KitSuccess        = "success"         // the SDK returned a value
+	KitAPIError       = "api_error"       // the SDK raised its error for an API answer
+	KitTimeout        = "timeout"         // the SDK gave up waiting
+	KitTransportError = "transport_error" // the connection failed (reset, closed, refused)
+	KitParseError     = "parse_error"     // the SDK could not read the answer
+	KitStuck          = "stuck"           // the SDK call had not returned by the adapter's deadline
+	KitUnsupported    = "unsupported"     // the adapter cannot run this operation
+)
+
+// The cells of the kit matrix.
+const (
+	CellPass    = "✓"   // every expectation held
+	CellFail    = "✗"   // an expectation failed
+	CellPartial = "~"   // held, but a field was reachable only by parsing the raw body
+	CellNA      = "N/A" // the SDK declared the capability unsupported: a gap
+	CellNotRun  = "?"   // not run
+	CellInvalid = "!"   // invalid run: the proxy or the adapter failed, no verdict
+)
+
+// KitRange is an inclusive range; a nil bound is open.
+type KitRange struct {
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
+}
+
+func (r *KitRange) holds(v float64) bool {
+	return r == nil || (r.Min == nil || v >= *r.Min) && (r.Max == nil || v <= *r.Max)
+}
+
+func (r *KitRange) String() string {
+	f := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	return "[" + f(r.Min) + ".." + f(r.Max) + "]"
+}
+
+// KitExpect is what a kit scenario owes: the SDK's result, the fields it
+// surfaces, and what the proxy's record must show.
+type KitExpect struct {
+	// Result lists the acceptable results (any of them).
+	Result []string `json:"result"`
+	// Status is the HTTP status the SDK's error must carry (0: not checked).
+	Status int `json:"status,omitempty"`
+	// ErrorCode is the errorCode the SDK must surface (0: not checked).
+	ErrorCode int `json:"error_code,omitempty"`
+	// Fields must be surfaced, non-empty (errorCode, message, reference).
+	Fields []string `json:"fields,omitempty"`
+	// Attempts bounds the attempts the proxy saw.
+	Attempts *KitRange `json:"attempts,omitempty"`
+	// GapMS bounds the gap before each retry (ms).
+	GapMS *KitRange `json:"gap_ms,omitempty"`
+	// ExecutedStarts bounds the starts the upstream executed.
+	ExecutedStarts *KitRange `json:"executed_starts,omitempty"`
+	// HangUpMS bounds when the client hung up, from the proxy's view.
+	HangUpMS *KitRange `json:"hang_up_ms,omitempty"`
+	// Resigned: every retry carries a fresh x-timestamp.
+	Resigned bool `json:"resigned,omitempty"`
+	// NoCrossHostAuth: no Authorization reaches another host.
+	NoCrossHostAuth bool `json:"no_cross_host_auth,omitempty"`
+	// Needs is the capability the scenario tests (retry, timeout); an SDK
+	// that declares it unsupported scores N/A.
+	Needs string `json:"needs,omitempty"`
+}
+
+// KitCapabilities is the adapter's first line.
+type KitCapabilities struct {
+	SDK      string          `json:"sdk"`
+	Version  string          `json:"version"`
+	Language string          `json:"language,omitempty"`
+	Supports map[string]bool `json:"supports"`
+}
+
+// KitObservation is what the adapter saw through the SDK's public API.
+type KitObservation struct {
+	ID     string         `json:"id"`
+	Result string         `json:"result"`
+	Status int            `json:"status,omitempty"`
+	Error  map[string]any `json:"error,omitempty"`
+	// Raw lists the fields reachable only by parsing the raw body.
+	Raw       []string `json:"raw,omitempty"`
+	ElapsedMS float64  `json:"elapsed_ms,omitempty"`
+	Detail    string   `json:"detail,omitempty"`
+}
+
+// KitAttempt is the part of the proxy's record the judge reads.
+type KitAttempt struct {
+	Method         string   `json:"method"`
+	Path           string   `json:"path"`
+	Host           string   `json:"host,omitempty"`
+	Status         int      `json:"status"`
+	GapMS          *float64 `json:"gap_ms"`
+	Upstream       bool     `json:"upstream_executed"`
+	ClientHungUpMS *float64 `json:"client_hung_up_ms"`
+	Retry          bool     `json:"retry_of_same_body"`
+	Resigned       *bool    `json:"resigned"`
+	Auth           string   `json:"auth,omitempty"`
+	ProxyError     string   `json:"proxy_error,omitempty"`
+}
+
+// KitCheck is one expectation and how it went.
+type KitCheck struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Want string `json:"want"`
+	Got  string `json:"got"`
+}
+
+// KitVerdict is the cell of one scenario and the checks behind it.
+type KitVerdict struct {
+	Cell   string     `json:"cell"`
+	Checks []KitCheck `json:"checks,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+}
+
+// kitStartPath is the start request's path: the one that costs money.
+const kitStartPath = "/verification/v1/verifications"
+
+// JudgeKit combines the proxy's record of a scenario with the adapter's
+// observation into a verdict. obs nil means not run. The record is trusted
+// over the SDK for what went over the wire (attempts, gaps, hang-ups).
+func JudgeKit(exp KitExpect, caps KitCapabilities, obs *KitObservation, attempts []KitAttempt) KitVerdict {
+	if exp.Needs != "" {
+		if ok, declared := caps.Supports[exp.Needs]; declared && !ok {
+			return KitVerdict{Cell: CellNA, Reason: fmt.Sprintf("the SDK declares no %s support", exp.Needs)}
+		}
+	}
+	if obs == nil {
+		return KitVerdict{Cell: CellNotRun, Reason: "no observation"}
+	}
+	for _, a := range attempts {
+		if a.ProxyError != "" && a.ProxyError != "request body unreadable" {
+			return KitVerdict{Cell: CellInvalid, Reason: "proxy failure: " + a.ProxyError}
+		}
+	}
+	switch obs.Result {
+	case KitUnsupported:
+		return KitVerdict{Cell: CellNA, Reason: "the adapter cannot run this operation: " + obs.Detail}
+	case KitSuccess, KitAPIError, KitTimeout, KitTransportError, KitParseError, KitStuck:
+	default:
+		return KitVerdict{Cell: CellInvalid, Reason: fmt.Sprintf("adapter reported result %q", obs.Result)}
+	}
+	if len(attempts) == 0 {
+		return KitVerdict{Cell: CellInvalid, Reason: "the SDK sent nothing to the proxy"}
+	}
+	var v KitVerdict
+	add := func(name string, ok bool, want, got string) {
+		v.Checks = append(v.Checks, KitCheck{Name: name, OK: ok, Want: want, Got: got})
+	}
+	add("result", kitContains(exp.Result, obs.Result), strings.Join(exp.Result, "|"), obs.Result+detail(obs))
+	if exp.Status != 0 && obs.Result == KitAPIError {
+		add("status", obs.Status == exp.Status, strconv.Itoa(exp.Status), strconv.Itoa(obs.Status))
+	}
+	if exp.ErrorCode != 0 && obs.Result == KitAPIError {
+		got, ok := kitCode(obs.Error["errorCode"])
+		add("errorCode", ok && got == exp.ErrorCode, strconv.Itoa(exp.ErrorCode), fmt.Sprint(obs.Error["errorCode"]))
+	}
+	partial := false
+	if obs.Result == KitAPIError {
+		for _, f := range exp.Fields {
+			val, ok := obs.Error[f]
+			ok = ok && val != nil && fmt.Sprint(val) != ""
+			add("surfaces "+f, ok, "non-empty", fmt.Sprint(val))
+			if ok && kitContains(obs.Raw, f) {
+				partial = true
+			}
+		}
+	}
+	if exp.Attempts != nil {
+		add("attempts", exp.Attempts.holds(float64(len(attempts))), exp.Attempts.String(), strconv.Itoa(len(attempts)))
+	}
+	if exp.GapMS != nil {
+		for i, a := range attempts[1:] {
+			if a.GapMS != nil {
+				add(fmt.Sprintf("gap before attempt %d (ms)", i+2), exp.GapMS.holds(*a.GapMS), exp.GapMS.String(), strconv.FormatFloat(*a.GapMS, 'f', 0, 64))
+			}
+		}
+	}
+	if exp.ExecutedStarts != nil {
+		n := 0
+		for _, a := range attempts {
+			if a.Method == "POST" && strings.TrimSuffix(a.Path, "/") == kitStartPath && a.Upstream {
+				n++
+			}
+		}
+		add("starts executed", exp.ExecutedStarts.holds(float64(n)), exp.ExecutedStarts.String(), strconv.Itoa(n))
+	}
+	if exp.HangUpMS != nil {
+		got := "never"
+		ok := false
+		for _, a := range attempts {
+			if a.ClientHungUpMS != nil {
+				got = strconv.FormatFloat(*a.ClientHungUpMS, 'f', 0, 64)
+				ok = exp.HangUpMS.holds(*a.ClientHungUpMS)
+			}
+		}
+		add("client hung up (ms)", ok, exp.HangUpMS.String(), got)
+	}
+	if exp.Resigned {
+		for i, a := range attempts {
+			if a.Retry && a.Resigned != nil {
+				add(fmt.Sprintf("attempt %d re-signed", i+1), *a.Resigned, "fresh x-timestamp", "same x-timestamp")
+			}
+		}
+	}
+	if exp.NoCrossHostAuth && len(attempts) > 0 {
+		home := attempts[0].Host
+		for i, a := range attempts[1:] {
+			if a.Host != home {
+				add(fmt.Sprintf("attempt %d to %s carries no Authorization", i+2, a.Host), a.Auth == "", "none", a.Auth)
+			}
+		}
+	}
+	v.Cell = CellPass
+	for _, c := range v.Checks {
+		if !c.OK {
+			v.Cell = CellFail
+			v.Reason = fmt.Sprintf("%s: want %s, got %s", c.Name, c.Want, c.Got)
+			return v
+		}
+	}
+	if partial {
+		v.Cell = CellPartial
+		v.Reason = "fields reachable only by parsing the raw body: " + strings.Join(obs.Raw, ", ")
+	}
+	return v
+}
+
+func detail(o *KitObservation) string {
+	if o.Result == KitSuccess || o.Detail == "" {
+		return ""
+	}
+	d := o.Detail
+	if len(d) > 120 {
+		d = d[:120] + "..."
+	}
+	return " (" + d + ")"
+}
+
+// kitCode reads an errorCode surfaced as a number or a numeric string.
+func kitCode(v any) (int, bool) {
+	switch x := v.(type) {
+	case float64:
+		return int(x), x == float64(int(x))
+	case json.Number:
+		n, err := strconv.Atoi(string(x))
+		return n, err == nil
+	case string:
+		n, err := strconv.Atoi(x)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func kitContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+package kit
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vcheck/vcheck/conformance"
+	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/fixtures"
+)
+
+// TestMain turns the test binary into a fake adapter when asked: a plain
+// HTTP client that reads errorCode itself (no SDK, so nothing is raw).
+func TestMain(m *testing.M) {
+	if os.Getenv("VCHECK_FAKE_ADAPTER") == "1" {
+		fakeAdapter()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func fakeAdapter() {
+	fmt.Println(`{"sdk":"fake","version":"0","supports":{"retry":false,"timeout":true}}`)
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		var line scenarioLine
+		_ = json.Unmarshal(sc.Bytes(), &line)
+		obs := conformance.KitObservation{ID: line.ID}
+		c := &http.Client{Timeout: time.Duration(line.TimeoutMS) * time.Millisecond}
+		resp, err := c.Get(line.BaseURL + "/verification/v1/verifications/id/1")
+		switch {
+		case err != nil && os.IsTimeout(err):
+			obs.Result = conformance.KitTimeout
+		case err != nil:
+			obs.Result = conformance.KitTransportError
+		case resp.StatusCode < 300:
+			obs.Result = conformance.KitSuccess
+		default:
+			b, _ := io.ReadAll(resp.Body)
+			obs.Result, obs.Status = conformance.KitAPIError, resp.StatusCode
+			if e := contracts.ParseErrorBody(b); e.Code != 0 {
+				obs.Error = map[string]any{"errorCode": e.Code, "message": e.Message}
+			}
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		out, _ := json.Marshal(obs)
+		fmt.Println(string(out))
+	}
+}
+
+func TestLoad_embeddedKit(t *testing.T) {
+	t.Parallel()
+	k, err := Load()
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(k.Scenarios), 26)
+	groups, levels := map[string]int{}, map[string]int{}
+	for _, s := range k.Scenarios {
+		groups[s.Group]++
+		levels[s.Level]++
+	}
+	for _, g := range Groups {
+		assert.Positive(t, groups[g], g)
+	}
+	for _, l := range []string{LevelMust, LevelShould, LevelInfo} {
+		assert.Positive(t, levels[l], l)
+	}
+	for _, id := range []string{"surface.40005", "retry.no-4xx", "retry.503-twice", "retry.lost-start", "time.hang", "body.html-502", "body.empty-503", "body.2xx-notjson", "auth.redirect-cross-host"} {
+		_, ok := k.Scenario(id)
+		assert.True(t, ok, id)
+	}
+}
+
+func TestParse_badKitNamesTheScenario(t *testing.T) {
+	t.Parallel()
+	good := string(fixtures.SDKKit())
+	for _, tc := range []struct{ from, to, want string }{
+		{`"level": "must"`, `"level": "sometimes"`, `level: "sometimes"`},
+		{`=> sinch(40102)`, `=> sinch(4010)`, `surface.40102): rules[0]: rule`},
+		{`"operation": "status_by_id"`, `"operation": "fly"`, `operation: "fly"`},
+	} {
+		_, err := Parse([]byte(strings.Replace(good, tc.from, tc.to, 1)))
+		require.Error(t, err, tc.to)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	k, err := Load()
+	require.NoError(t, err)
+	s, err := k.Select([]string{"time", "surface.40005", "body.2xx-*"})
+	require.NoError(t, err)
+	assert.Len(t, s, 3+1+2)
+	_, err = k.Select([]string{"surface.nope"})
+	assert.ErrorContains(t, err, `unknown scenario "surface.nope"`)
+}
+
+func TestRun_fakeAdapterThroughTheProxy(t *testing.T) {
+	t.Parallel()
+	golden, _ := fixtures.Golden(40400)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write(golden)
+	}))
+	t.Cleanup(up.Close)
+	k, err := Load()
+	require.NoError(t, err)
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep, err := Run(ctx, k, Options{
+		Upstream: up.URL, Adapter: []string{exe}, Env: []string{"VCHECK_FAKE_ADAPTER=1"}, Stderr: &stderr, Timeout: 300 * time.Millisecond, MaxHang: time.Second,
+		Only:         []string{"surface.50000", "retry.no-4xx", "body.2xx-notjson", "retry.503-twice", "time.hang", "surface.40400"},
+		KnownFailing: map[string]string{"body.2xx-notjson": "reads any 200 as success"},
+	})
+	require.NoError(t, err, stderr.String())
+	cells := map[string]string{}
+	for _, r := range rep.Results {
+		cells[r.ID] = r.Verdict.Cell
+	}
+	assert.Equal(t, map[string]string{
+		"surface.50000":    conformance.CellPass,
+		"retry.no-4xx":     conformance.CellPass,
+		"body.2xx-notjson": conformance.CellFail,
+		"retry.503-twice":  conformance.CellNA,
+		"time.hang":        conformance.CellPass,
+		"surface.40400":    conformance.CellPass,
+	}, cells, "%+v", rep.Results)
+	assert.Empty(t, rep.Summary.Failing, "a known failure does not fail the run")
+	assert.Equal(t, 5, rep.Summary.Exercised)
+
+	dir := t.TempDir()
+	var md, junit bytes.Buffer
+	require.NoError(t, rep.WriteMarkdown(&md))
+	require.NoError(t, rep.WriteJUnit(&junit))
+	assert.Contains(t, md.String(), "| `body.2xx-notjson` | must |")
+	assert.Contains(t, md.String(), "✗ (known)")
+	assert.Contains(t, junit.String(), `classname="vcheck.kit.surface" name="50000"`)
+	path := filepath.Join(dir, "fake.json")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, rep.WriteJSON(f))
+	require.NoError(t, f.Close())
+	back, err := ReadReport(path)
+	require.NoError(t, err)
+	var matrix bytes.Buffer
+	require.NoError(t, WriteMatrix(&matrix, []*Report{back, rep}))
+	assert.Contains(t, matrix.String(), "| `time.hang` | must | ✓ | ✓ |")
+}
+
+func TestExport(t *testing.T) {
+	t.Parallel()
+	k, err := Load()
+	require.NoError(t, err)
+	var g bytes.Buffer
+	require.NoError(t, k.WriteGherkin(&g))
+	assert.Contains(t, g.String(), "Feature: SDK error handling: surface")
+	assert.Contains(t, g.String(), "Scenario: body.2xx-notjson")
+	assert.Equal(t, len(k.Scenarios), strings.Count(g.String(), "  Scenario: "))
+	vs := k.Vectors()
+	require.NotEmpty(t, vs)
+	for _, v := range vs {
+		if v.ID == "surface.50000" {
+			golden, _ := fixtures.Golden(50000)
+			assert.Equal(t, string(golden), v.Body)
+			assert.Equal(t, 500, v.Status)
+		}
+	}
+}

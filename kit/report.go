@@ -1,0 +1,315 @@
+package kit
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vcheck/vcheck/conformance"
+	"github.com/vcheck/vcheck/proxy"
+)
+
+// Result is one scenario's outcome.
+type Result struct {
+	ID           string                      `json:"id"`
+	Group        string                      `json:"group"`
+	Level        string                      `json:"level"`
+	Why          string                      `json:"why"`
+	Expect       conformance.KitExpect       `json:"expect"`
+	Verdict      conformance.KitVerdict      `json:"verdict"`
+	Observation  *conformance.KitObservation `json:"observation,omitempty"`
+	Attempts     []proxy.Attempt             `json:"attempts,omitempty"`
+	KnownFailing bool                        `json:"known_failing,omitempty"`
+	KnownReason  string                      `json:"known_reason,omitempty"`
+	WallMS       float64                     `json:"wall_ms,omitempty"`
+}
+
+// Summary counts the cells of a run.
+type Summary struct {
+	Cells map[string]int `json:"cells"`
+	// Exercised counts scenarios judged ✓, ✗ or ~.
+	Exercised int `json:"exercised"`
+	// Failing lists must scenarios that failed and are not known failing.
+	Failing []string `json:"failing,omitempty"`
+	// Fixed lists known-failing scenarios that passed.
+	Fixed []string `json:"fixed,omitempty"`
+	// Invalid lists scenarios without a verdict (!).
+	Invalid []string `json:"invalid,omitempty"`
+}
+
+// Report is one SDK's kit run.
+type Report struct {
+	SDK     conformance.KitCapabilities `json:"sdk"`
+	Started time.Time                   `json:"started"`
+	Results []Result                    `json:"results"`
+	Summary Summary                     `json:"summary"`
+}
+
+// Summarize fills Summary from Results.
+func (r *Report) Summarize() {
+	s := Summary{Cells: map[string]int{}}
+	for _, res := range r.Results {
+		c := res.Verdict.Cell
+		s.Cells[c]++
+		switch c {
+		case conformance.CellPass, conformance.CellFail, conformance.CellPartial:
+			s.Exercised++
+		case conformance.CellInvalid:
+			s.Invalid = append(s.Invalid, res.ID)
+		}
+		if c == conformance.CellFail && res.Level == LevelMust && !res.KnownFailing {
+			s.Failing = append(s.Failing, res.ID)
+		}
+		if res.KnownFailing && (c == conformance.CellPass || c == conformance.CellPartial) {
+			s.Fixed = append(s.Fixed, res.ID)
+		}
+	}
+	r.Summary = s
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// ReadReport reads a JSON report written by WriteJSON.
+func ReadReport(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.SDK.SDK == "" || len(r.Results) == 0 {
+		return nil, fmt.Errorf("%s: not a kit report (no sdk or no results)", path)
+	}
+	return &r, nil
+}
+
+// WriteMarkdown writes the scenario x expectation x observed matrix.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## vcheck kit: %s %s\n\n", r.SDK.SDK, r.SDK.Version)
+	fmt.Fprintf(&b, "Capabilities: %s. ", capsText(r.SDK))
+	fmt.Fprintf(&b, "Cells: %s.\n\n", cellCounts(r.Summary.Cells))
+	b.WriteString("| scenario | level | expected | observed | cell | why |\n|---|---|---|---|---|---|\n")
+	for _, res := range r.Results {
+		cell := res.Verdict.Cell
+		if res.KnownFailing {
+			cell += " (known)"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", res.ID, res.Level, mdEscape(expectText(res.Expect)), mdEscape(observedText(res)), cell, mdEscape(res.Why))
+	}
+	b.WriteString("\nLegend: ✓ pass, ✗ fail, ~ partial (a field reachable only by parsing the raw body), N/A capability declared unsupported (a gap), ? not run, ! invalid run.\n")
+	if len(r.Summary.Failing) > 0 {
+		fmt.Fprintf(&b, "\n**Failing must scenarios:** %s\n", strings.Join(r.Summary.Failing, ", "))
+	}
+	if len(r.Summary.Fixed) > 0 {
+		fmt.Fprintf(&b, "\n**Known failing but passed (remove from the list):** %s\n", strings.Join(r.Summary.Fixed, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func capsText(c conformance.KitCapabilities) string {
+	var parts []string
+	for _, k := range []string{"retry", "timeout"} {
+		if v, ok := c.Supports[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	if len(parts) == 0 {
+		return "none declared"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cellCounts(m map[string]int) string {
+	var parts []string
+	for _, c := range []string{conformance.CellPass, conformance.CellFail, conformance.CellPartial, conformance.CellNA, conformance.CellNotRun, conformance.CellInvalid} {
+		if m[c] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func expectText(e conformance.KitExpect) string {
+	parts := []string{strings.Join(e.Result, "|")}
+	if e.Status != 0 {
+		parts = append(parts, fmt.Sprintf("status %d", e.Status))
+	}
+	if e.ErrorCode != 0 {
+		parts = append(parts, fmt.Sprintf("errorCode %d", e.ErrorCode))
+	}
+	if len(e.Fields) > 0 {
+		parts = append(parts, "surfaces "+strings.Join(e.Fields, ", "))
+	}
+	if e.Attempts != nil {
+		parts = append(parts, "attempts "+e.Attempts.String())
+	}
+	if e.GapMS != nil {
+		parts = append(parts, "gap ms "+e.GapMS.String())
+	}
+	if e.ExecutedStarts != nil {
+		parts = append(parts, "starts executed "+e.ExecutedStarts.String())
+	}
+	if e.HangUpMS != nil {
+		parts = append(parts, "hangs up ms "+e.HangUpMS.String())
+	}
+	if e.Resigned {
+		parts = append(parts, "retries re-signed")
+	}
+	if e.NoCrossHostAuth {
+		parts = append(parts, "no Authorization to another host")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func observedText(res Result) string {
+	if res.Verdict.Cell == conformance.CellPass && res.Observation != nil {
+		o := res.Observation
+		s := o.Result
+		if o.Status != 0 {
+			s += fmt.Sprintf(" %d", o.Status)
+		}
+		if c, ok := o.Error["errorCode"]; ok {
+			s += fmt.Sprintf(" errorCode %v", c)
+		}
+		return fmt.Sprintf("%s; %d attempt(s)", s, len(res.Attempts))
+	}
+	return res.Verdict.Reason
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+// WriteJUnit writes one testcase per scenario: a failure for ✗ (a must or
+// should scenario not known failing), an error for !, skipped for N/A and ?.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
+	type testcase struct {
+		Classname string   `xml:"classname,attr"`
+		Name      string   `xml:"name,attr"`
+		Time      string   `xml:"time,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+		Error     *failure `xml:"error,omitempty"`
+		Skipped   *skipped `xml:"skipped,omitempty"`
+		SystemOut string   `xml:"system-out,omitempty"`
+	}
+	type suite struct {
+		XMLName  xml.Name   `xml:"testsuite"`
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Errors   int        `xml:"errors,attr"`
+		Skipped  int        `xml:"skipped,attr"`
+		Time     string     `xml:"time,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	s := suite{Name: "vcheck kit " + r.SDK.SDK + " " + r.SDK.Version, Time: "0"}
+	total := 0.0
+	for _, res := range r.Results {
+		group, name, _ := strings.Cut(res.ID, ".")
+		tc := testcase{Classname: "vcheck.kit." + group, Name: name, Time: fmt.Sprintf("%.3f", res.WallMS/1000)}
+		total += res.WallMS / 1000
+		out := fmt.Sprintf("level: %s\nwhy: %s\nexpected: %s\ncell: %s %s\n", res.Level, res.Why, expectText(res.Expect), res.Verdict.Cell, res.Verdict.Reason)
+		for _, c := range res.Verdict.Checks {
+			out += fmt.Sprintf("check %s: ok=%v want %s got %s\n", c.Name, c.OK, c.Want, c.Got)
+		}
+		tc.SystemOut = out
+		switch res.Verdict.Cell {
+		case conformance.CellFail:
+			if res.Level == LevelInfo || res.KnownFailing {
+				tc.Skipped = &skipped{Message: "fails (" + res.Level + known(res) + "): " + res.Verdict.Reason}
+				s.Skipped++
+			} else {
+				tc.Failure = &failure{Message: res.Verdict.Reason, Text: out}
+				s.Failures++
+			}
+		case conformance.CellInvalid:
+			tc.Error = &failure{Message: res.Verdict.Reason, Text: out}
+			s.Errors++
+		case conformance.CellNA, conformance.CellNotRun:
+			tc.Skipped = &skipped{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
+			s.Skipped++
+		}
+		s.Cases = append(s.Cases, tc)
+	}
+	s.Tests = len(s.Cases)
+	s.Time = fmt.Sprintf("%.3f", total)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func known(res Result) string {
+	if res.KnownFailing {
+		return ", known failing"
+	}
+	return ""
+}
+
+// WriteMatrix renders several SDKs' reports as one matrix: a row per
+// scenario, a column per SDK.
+func WriteMatrix(w io.Writer, reports []*Report) error {
+	var b strings.Builder
+	b.WriteString("## vcheck kit: SDK matrix\n\n| scenario | level |")
+	for _, r := range reports {
+		fmt.Fprintf(&b, " %s %s |", r.SDK.SDK, r.SDK.Version)
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(reports)) + "\n")
+	var order []string
+	level := map[string]string{}
+	for _, r := range reports {
+		for _, res := range r.Results {
+			if _, ok := level[res.ID]; !ok {
+				order = append(order, res.ID)
+				level[res.ID] = res.Level
+			}
+		}
+	}
+	for _, id := range order {
+		fmt.Fprintf(&b, "| `%s` | %s |", id, level[id])
+		for _, r := range reports {
+			cell := conformance.CellNotRun
+			for _, res := range r.Results {
+				if res.ID == id {
+					cell = res.Verdict.Cell
+				}
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n| totals | |")
+	for _, r := range reports {
+		fmt.Fprintf(&b, " %s |", cellCounts(r.Summary.Cells))
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,119 @@
+package proxy
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParse_designExamples(t *testing.T) {
+	t.Parallel()
+	r, err := Parse(`lost:    POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`)
+	require.NoError(t, err)
+	assert.Equal(t, Rule{
+		ID: "lost", Method: "POST", Path: "/verification/v1/verifications",
+		Conditions: []Condition{{On: "body", Name: "/reference", Op: "~", Value: ".+"}},
+		Actions:    []Action{{Kind: ActLose, Then: ActReset}},
+		Times:      1,
+	}, r)
+	assert.Equal(t, `lost: POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`, r.String())
+
+	r, err = Parse(`gateway: GET /verification/v1/verifications/id/* => status(502), body(html)`)
+	require.NoError(t, err)
+	assert.Equal(t, []Action{{Kind: ActStatus, Status: 502}, {Kind: ActBody, Body: BodyHTML}}, r.Actions)
+
+	r, err = Parse(`* /verification/v1/... header:X-Flaky="yes please" => sinch(50300,example), header(Retry-After=2), delay(1.5s), partial(0.25,hang) after=1 every=2 p=0.5`)
+	require.NoError(t, err)
+	assert.Equal(t, "yes please", r.Conditions[0].Value)
+	assert.Equal(t, Action{Kind: ActDelay, Delay: 1500 * time.Millisecond}, r.Actions[2])
+	assert.Equal(t, Action{Kind: ActPartial, Fraction: 0.25, Then: ActHang}, r.Actions[3])
+	assert.Equal(t, 1, r.After)
+	assert.Equal(t, 2, r.Every)
+	assert.Equal(t, 0.5, r.P)
+	again, err := Parse(r.String())
+	require.NoError(t, err)
+	assert.Equal(t, r, again)
+}
+
+func TestParse_errorsNameRuleAndColumn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, rule, want string
+		col              int
+	}{
+		{"no arrow", `x: GET /a pass`, `no "=>"`, 15},
+		{"bad method", `x: get /a => pass`, `method "get"`, 4},
+		{"no path", `GET => pass`, `PATH missing`, 5},
+		{"bad path", `GET a/b => pass`, `want a path starting with /`, 5},
+		{"dots not last", `GET /a/.../b => pass`, `"..." only as the last segment`, 5},
+		{"bad condition", `x: GET /a query:b => pass`, `want a header: or body: condition`, 11},
+		{"bad regexp", `GET /a body:/x~( => pass`, `bad regular expression`, 16},
+		{"unknown action", `flaky: GET /a => sinc(50300)`, `unknown action "sinc"`, 18},
+		{"undocumented code", `flaky: GET /a => sinch(50500)`, `sinch(50500): not a documented code`, 24},
+		{"bad variant", `GET /a => sinch(50300,published)`, `the only variant is example`, 23},
+		{"bad status", `GET /a => status(99)`, `want an HTTP status`, 18},
+		{"bad body", `GET /a => body(xml)`, `body("xml")`, 16},
+		{"bad delay", `GET /a => delay(soon)`, `delay("soon")`, 17},
+		{"bad fraction", `GET /a => partial(1.5,reset)`, `want a fraction`, 19},
+		{"bad then", `GET /a => partial(0.5,explode)`, `want reset, close or hang`, 23},
+		{"lose hang", `GET /a => lose(hang)`, `want reset or close`, 16},
+		{"two answers", `GET /a => hang, sinch(50300)`, `send no answer`, 10},
+		{"pass alone", `GET /a => pass, delay(1s)`, `pass goes alone`, 10},
+		{"code-as-string alone", `GET /a => body(code-as-string)`, `add sinch(CODE)`, 10},
+		{"bad modifier", `GET /a => pass tries=2`, `unknown modifier "tries"`, 16},
+		{"times zero", `GET /a => pass times=0`, `times=0`, 22},
+		{"twice", `GET /a => pass times=1 times=2`, `times given twice`, 24},
+		{"bad p", `GET /a => pass p=2`, `p="2"`, 18},
+		{"unterminated", `GET /a header:X="a => pass`, `unterminated quoted string`, 17},
+		{"missing action", `GET /a =>`, `action missing`, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse(tc.rule)
+			require.Error(t, err)
+			var pe *ParseError
+			require.True(t, errors.As(err, &pe))
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, tc.col, pe.Column, err.Error())
+			if strings.HasPrefix(tc.rule, "x:") || strings.HasPrefix(tc.rule, "flaky:") {
+				assert.Contains(t, err.Error(), `rule "`+strings.SplitN(tc.rule, ":", 2)[0]+`"`)
+			} else {
+				assert.Contains(t, err.Error(), "rule "+strconv.Quote(tc.rule))
+			}
+		})
+	}
+}
+
+func TestParseRules_namesTheLine(t *testing.T) {
+	t.Parallel()
+	rules, err := ParseRules("r.txt", "# chaos\n\nGET /a => pass\r\nPOST /b => reset\n")
+	require.NoError(t, err)
+	assert.Len(t, rules, 2)
+	_, err = ParseRules("r.txt", "GET /a => pass\nGET /b => explode\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "r.txt:2: rule")
+}
+
+func TestPathMatches(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"*", "/anything/at/all", true},
+		{"/verification/v1/...", "/verification/v1", true},
+		{"/verification/v1/...", "/verification/v1/verifications/id/1", true},
+		{"/verification/v1/verifications/id/*", "/verification/v1/verifications/id/1", true},
+		{"/verification/v1/verifications/id/*", "/verification/v1/verifications/id/", false},
+		{"/verification/v1/verifications/id/*", "/verification/v1/verifications/id/1/x", false},
+		{"/verification/v1/verifications", "/verification/v1/verifications/id/1", false},
+		{"/verification/v1/verifications/*/number/*", "/verification/v1/verifications/sms/number/+46", true},
+	} {
+		assert.Equal(t, tc.want, pathMatches(tc.pattern, tc.path), "%s %s", tc.pattern, tc.path)
+	}
+}

@@ -1,0 +1,526 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcheck/vcheck/contracts"
+)
+
+// Outcomes of an attempt, as the record names them.
+const (
+	OutAnswered   = "answered"    // a whole answer was sent
+	OutPartial    = "partial"     // part of an answer, then the connection ended
+	OutReset      = "reset"       // connection reset (TCP RST), no answer
+	OutClosed     = "closed"      // connection closed, no answer
+	OutHung       = "hung"        // no answer until the client left or max-hang
+	OutLost       = "lost"        // the upstream executed, the answer was dropped
+	OutClientGone = "client_gone" // the client hung up before the answer
+	OutProxyError = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
+)
+
+// maxParsedBody bounds what the record parses of an answer for its errorCode.
+const maxParsedBody = 64 << 10
+
+// answer is a response to send: synthesized or relayed from the upstream.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// attemptCtx accumulates what one attempt did, for its record line.
+type attemptCtx struct {
+	a        Attempt
+	start    time.Time
+	hungUpNS atomic.Int64 // ns after start when the client hung up; 0: not seen
+}
+
+func (ac *attemptCtx) sawHangUp(at time.Time) {
+	ac.hungUpNS.CompareAndSwap(0, max(int64(at.Sub(ac.start)), 1))
+}
+
+// serve handles one attempt on session s.
+func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
+	ac := &attemptCtx{start: p.cfg.Now()}
+	defer func() { p.finish(s, ac) }()
+	r.Header.Del(HeaderSession)
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBody+1))
+	if err != nil {
+		ac.a.Outcome, ac.a.ProxyError = OutClientGone, "request body unreadable"
+		ac.sawHangUp(p.cfg.Now())
+		p.begin(s, ac, r, nil, nil)
+		return
+	}
+	rule := p.begin(s, ac, r, body, nil)
+	if len(body) > MaxRequestBody {
+		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "request-too-large"
+		proxyError(w, http.StatusRequestEntityTooLarge, "request-too-large", "request body over %d bytes", MaxRequestBody)
+		ac.a.Status = http.StatusRequestEntityTooLarge
+		return
+	}
+	stop := context.AfterFunc(r.Context(), func() { ac.sawHangUp(p.cfg.Now()) })
+	var acts []Action
+	if rule != nil {
+		acts = rule.Actions
+	}
+	p.act(s, ac, w, r, body, acts, stop)
+	stop()
+}
+
+// begin numbers the attempt, picks the rule that fires and fills the
+// request side of the record.
+func (p *Proxy) begin(s *session, ac *attemptCtx, r *http.Request, body []byte, _ error) *Rule {
+	a := &ac.a
+	a.Session, a.Scenario = s.id, s.scenario
+	a.At = ac.start.UTC()
+	a.Method, a.Host, a.Path = r.Method, r.Host, p.scrub.Replace(r.URL.EscapedPath())
+	a.Auth = redactAuthorization(r.Header.Get("Authorization"))
+	a.Timestamp = r.Header.Get(contracts.HeaderTimestamp)
+	if len(body) > 0 {
+		sum := sha256.Sum256(body)
+		a.BodySHA256 = hex.EncodeToString(sum[:8])
+	}
+	var doc any
+	var docErr error
+	parsed := false
+	jsonBody := func() (any, error) {
+		if !parsed {
+			parsed = true
+			docErr = json.Unmarshal(body, &doc)
+		}
+		return doc, docErr
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	a.N = s.n
+	if !s.last.IsZero() {
+		g := ms(ac.start.Sub(s.last))
+		a.GapMS = &g
+	}
+	s.last = ac.start
+	key := r.Method + " " + r.URL.EscapedPath() + " " + a.BodySHA256
+	if prev, ok := s.seen[key]; ok {
+		a.Retry = true
+		re := prev != a.Timestamp && a.Timestamp != ""
+		a.Resigned = &re
+	}
+	if len(s.seen) >= MaxAttempts { // bounded memory on a long global run
+		clear(s.seen)
+	}
+	s.seen[key] = a.Timestamp
+	for i, c := range s.rules {
+		if !matches(c, r, jsonBody) {
+			continue
+		}
+		c.matched++
+		if c.matched <= c.After {
+			continue
+		}
+		if c.Every > 1 && (c.matched-c.After-1)%c.Every != 0 {
+			continue
+		}
+		if c.Times > 0 && c.fired >= c.Times {
+			continue
+		}
+		if c.P > 0 && !p.draw(c.P) {
+			continue
+		}
+		c.fired++
+		a.Rule = c.ID
+		if a.Rule == "" {
+			a.Rule = "#" + strconv.Itoa(i+1)
+		}
+		var acts []string
+		for _, x := range c.Actions {
+			acts = append(acts, x.String())
+		}
+		a.Action = strings.Join(acts, ", ")
+		rule := c.Rule
+		return &rule
+	}
+	return nil
+}
+
+func matches(c *compiled, r *http.Request, jsonBody func() (any, error)) bool {
+	if c.Method != "*" && c.Method != r.Method {
+		return false
+	}
+	if !pathMatches(c.Path, r.URL.Path) {
+		return false
+	}
+	for i, cond := range c.Conditions {
+		var v string
+		var present bool
+		switch cond.On {
+		case "header":
+			vals := r.Header.Values(cond.Name)
+			present = len(vals) > 0
+			v = strings.Join(vals, ", ")
+		case "body":
+			doc, err := jsonBody()
+			if err != nil {
+				return false
+			}
+			v, present = pointer(doc, cond.Name)
+		}
+		switch {
+		case !present:
+			return false
+		case cond.Op == "=" && v != cond.Value:
+			return false
+		case cond.Op == "~" && !c.res[i].MatchString(v):
+			return false
+		}
+	}
+	return true
+}
+
+// pathMatches matches a path pattern: "*" one segment, a last "..." any rest.
+func pathMatches(pattern, path string) bool {
+	if pattern == "*" {
+		return true
+	}
+	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
+	xs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, seg := range ps {
+		if seg == "..." && i == len(ps)-1 {
+			return true
+		}
+		if i >= len(xs) {
+			return false
+		}
+		if seg == "*" {
+			if xs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if seg != xs[i] {
+			return false
+		}
+	}
+	return len(xs) == len(ps)
+}
+
+// pointer resolves a JSON pointer: a string as is, any other value as
+// compact JSON.
+func pointer(doc any, ptr string) (string, bool) {
+	cur := doc
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[tok]
+			if !ok {
+				return "", false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(v) {
+				return "", false
+			}
+			cur = v[i]
+		default:
+			return "", false
+		}
+	}
+	if s, ok := cur.(string); ok {
+		return s, true
+	}
+	b, _ := json.Marshal(cur)
+	return string(b), true
+}
+
+// act carries out the actions of the rule that fired (none: pass).
+func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte, acts []Action, stopWatch func() bool) {
+	var sinch, status, bodyAct, partial, lose, drop *Action
+	var headers []Action
+	for i := range acts {
+		a := &acts[i]
+		switch a.Kind {
+		case ActSinch:
+			sinch = a
+		case ActStatus:
+			status = a
+		case ActBody:
+			bodyAct = a
+		case ActPartial:
+			partial = a
+		case ActLose:
+			lose = a
+		case ActHang, ActReset, ActClose:
+			drop = a
+		case ActHeader:
+			headers = append(headers, *a)
+		case ActDelay:
+			if !p.wait(r.Context(), min(a.Delay, p.cfg.MaxHang)) {
+				ac.a.Outcome = OutClientGone
+				return
+			}
+		}
+	}
+	if drop != nil {
+		stopWatch()
+		p.terminate(s, ac, w, drop.Kind)
+		return
+	}
+	var ans *answer
+	if sinch != nil || status != nil || bodyAct != nil {
+		ans = synthesize(sinch, status, bodyAct)
+	} else {
+		var ok bool
+		if ans, ok = p.forward(ac, w, r, body); !ok {
+			return
+		}
+	}
+	if lose != nil {
+		stopWatch()
+		ac.a.Status = 0
+		p.terminate(s, ac, w, lose.Then)
+		ac.a.Outcome = OutLost
+		return
+	}
+	for _, h := range headers {
+		ans.header.Set(h.Name, strings.ReplaceAll(h.Value, SessionPortVar, sessionPort(s, r)))
+	}
+	ac.a.Status = ans.status
+	if ans.status >= 400 || sinch != nil {
+		if e := contracts.ParseErrorBody(ans.body[:min(len(ans.body), maxParsedBody)]); e != nil && e.Code != 0 {
+			ac.a.ErrorCode = e.Code
+		}
+	}
+	if partial != nil {
+		stopWatch()
+		p.sendPartial(s, ac, w, ans, partial)
+		return
+	}
+	for k, v := range ans.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
+	w.WriteHeader(ans.status)
+	_, _ = w.Write(ans.body)
+	ac.a.Outcome = OutAnswered
+}
+
+// wait sleeps d unless the client hangs up first; it reports whether d passed.
+func (p *Proxy) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// forward sends the request to the upstream and reads its answer, bounded.
+// On failure it answers a proxy error and reports false.
+func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	if !p.loopback && !p.cfg.AllowSideEffects && r.Method == http.MethodPost && path == StartPath {
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "side-effects", http.StatusForbidden
+		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a start to the non-loopback upstream %s: it would start a real verification; pass --allow-side-effects to allow it", p.up.Host)
+		return nil, false
+	}
+	target := p.up.Scheme + "://" + p.up.Host + p.up.EscapedPath() + r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
+	defer cancel()
+	out, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(body))
+	if err != nil {
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "bad-request", http.StatusBadRequest
+		proxyError(w, http.StatusBadRequest, "bad-request", "cannot forward: %v", err)
+		return nil, false
+	}
+	for k, v := range r.Header {
+		if !hopHeader(k) {
+			out.Header[k] = v
+		}
+	}
+	out.ContentLength = int64(len(body))
+	resp, err := p.client.Do(out)
+	if err != nil {
+		if r.Context().Err() != nil {
+			ac.sawHangUp(p.cfg.Now())
+			ac.a.Outcome = OutClientGone
+			return nil, false
+		}
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-unreachable", http.StatusBadGateway
+		proxyError(w, http.StatusBadGateway, "upstream-unreachable", "upstream %s: %v", p.up.Host, errors.Unwrap(err))
+		return nil, false
+	}
+	defer resp.Body.Close()
+	ac.a.Upstream = true
+	ac.a.UpstreamStatus = resp.StatusCode
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxUpstreamBody+1))
+	if err != nil || len(b) > MaxUpstreamBody {
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
+		proxyError(w, http.StatusBadGateway, "upstream-answer", "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
+		return nil, false
+	}
+	h := http.Header{}
+	for k, v := range resp.Header {
+		if !hopHeader(k) && k != "Content-Length" {
+			h[k] = v
+		}
+	}
+	return &answer{status: resp.StatusCode, header: h, body: b}, true
+}
+
+func hopHeader(k string) bool {
+	switch http.CanonicalHeaderKey(k) {
+	case "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade", HeaderSession:
+		return true
+	}
+	return false
+}
+
+// terminate ends the connection without an answer: reset, close or hang.
+func (p *Proxy) terminate(s *session, ac *attemptCtx, w http.ResponseWriter, how string) {
+	conn, _, err := hijack(w)
+	if err != nil {
+		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
+		return
+	}
+	switch how {
+	case ActReset:
+		resetConn(conn)
+		ac.a.Outcome = OutReset
+	case ActClose:
+		_ = conn.Close()
+		ac.a.Outcome = OutClosed
+	case ActHang:
+		p.hang(s, ac, conn)
+		ac.a.Outcome = OutHung
+	}
+}
+
+// hang holds conn until the client hangs up, max-hang passes or the
+// session ends, then closes it; a hang-up is recorded with its time.
+func (p *Proxy) hang(s *session, ac *attemptCtx, conn net.Conn) {
+	defer conn.Close()
+	if !s.hold(conn) {
+		return
+	}
+	defer s.release(conn)
+	_ = conn.SetReadDeadline(time.Now().Add(p.cfg.MaxHang))
+	buf := make([]byte, 512)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			var ne net.Error
+			if !(errors.As(err, &ne) && ne.Timeout()) {
+				ac.sawHangUp(p.cfg.Now())
+			}
+			return
+		}
+	}
+}
+
+func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the server does not support hijacking (HTTP/2?)")
+	}
+	return hj.Hijack()
+}
+
+// resetConn closes conn with a TCP RST (SO_LINGER 0) where it can.
+func resetConn(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// sendPartial writes the status line, the headers with the full
+// Content-Length and a fraction of the body, then resets, closes or hangs.
+func (p *Proxy) sendPartial(s *session, ac *attemptCtx, w http.ResponseWriter, ans *answer, a *Action) {
+	conn, rw, err := hijack(w)
+	if err != nil {
+		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
+		return
+	}
+	n := int(float64(len(ans.body)) * a.Fraction)
+	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\n", ans.status, http.StatusText(ans.status))
+	ans.header.Set("Content-Length", strconv.Itoa(len(ans.body)))
+	ans.header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	_ = ans.header.Write(rw)
+	_, _ = rw.WriteString("\r\n")
+	_, _ = rw.Write(ans.body[:n])
+	_ = rw.Flush()
+	ac.a.Outcome = OutPartial
+	ac.a.BytesSent = n
+	switch a.Then {
+	case ActReset:
+		resetConn(conn)
+	case ActClose:
+		_ = conn.Close()
+	case ActHang:
+		p.hang(s, ac, conn)
+	}
+}
+
+// finish completes the record of an attempt and stores it.
+func (p *Proxy) finish(s *session, ac *attemptCtx) {
+	a := &ac.a
+	a.DurationMS = ms(p.cfg.Now().Sub(ac.start))
+	if ns := ac.hungUpNS.Load(); ns > 0 {
+		v := ms(time.Duration(ns))
+		a.ClientHungUpMS = &v
+		if a.Outcome == "" {
+			a.Outcome = OutClientGone
+		}
+	}
+	s.mu.Lock()
+	if len(s.attempts) < MaxAttempts {
+		s.attempts = append(s.attempts, *a)
+	} else {
+		s.dropped++
+	}
+	s.mu.Unlock()
+	if p.cfg.Record != nil {
+		line, err := p.recordLine(*a)
+		if err == nil {
+			p.recMu.Lock()
+			_, _ = p.cfg.Record.Write(line)
+			p.recMu.Unlock()
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// SessionPortVar in a header(...) value becomes the port the request came
+// to, so that a redirect can name the same server under another host name
+// (http://localhost:{session_port}/...) without knowing the port in advance.
+const SessionPortVar = "{session_port}"
+
+func sessionPort(s *session, r *http.Request) string {
+	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if _, port, err := net.SplitHostPort(addr.String()); err == nil {
+			return port
+		}
+	}
+	return ""
+}

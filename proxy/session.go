@@ -1,0 +1,340 @@
+package proxy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrTooManySessions is returned when MaxSessions sessions are alive.
+var ErrTooManySessions = errors.New("too many sessions")
+
+// ErrUnknownScenario is returned for a scenario id the proxy does not know.
+var ErrUnknownScenario = errors.New("unknown scenario")
+
+// compiled is a rule with its regular expressions and counts.
+type compiled struct {
+	Rule
+	res     []*regexp.Regexp // per condition; nil unless Op is "~"
+	matched int
+	fired   int
+}
+
+func compile(r Rule) *compiled {
+	c := &compiled{Rule: r, res: make([]*regexp.Regexp, len(r.Conditions))}
+	for i, cond := range r.Conditions {
+		if cond.Op == "~" {
+			c.res[i] = regexp.MustCompile(cond.Value) // Parse checked it
+		}
+	}
+	return c
+}
+
+// session is a set of rules with their counts and the attempts they saw.
+type session struct {
+	p        *Proxy
+	id       string
+	scenario string
+	created  time.Time
+	expires  time.Time
+	baseURL  string
+	srv      *http.Server
+	timer    *time.Timer
+
+	mu          sync.Mutex
+	rules       []*compiled
+	attempts    []Attempt
+	dropped     int
+	n           int
+	last        time.Time
+	seen        map[string]string // method path body-hash -> last x-timestamp
+	conns       map[net.Conn]struct{}
+	observation json.RawMessage
+	ended       bool
+}
+
+func (p *Proxy) newSession(id, scenario string, rules []Rule) *session {
+	s := &session{p: p, id: id, scenario: scenario, created: p.cfg.Now(), seen: map[string]string{}, conns: map[net.Conn]struct{}{}}
+	for _, r := range rules {
+		s.rules = append(s.rules, compile(r))
+	}
+	return s
+}
+
+// SessionInfo is what creating a session answers.
+type SessionInfo struct {
+	ID       string    `json:"id"`
+	BaseURL  string    `json:"base_url"`
+	Scenario string    `json:"scenario,omitempty"`
+	Rules    []string  `json:"rules"`
+	Expires  time.Time `json:"expires_at"`
+}
+
+// RuleState is a rule with how often it matched and fired.
+type RuleState struct {
+	Rule    string `json:"rule"`
+	Matched int    `json:"matched"`
+	Fired   int    `json:"fired"`
+}
+
+// SessionState is a session's rules with their counts and its attempts.
+type SessionState struct {
+	ID          string          `json:"id"`
+	BaseURL     string          `json:"base_url,omitempty"`
+	Scenario    string          `json:"scenario,omitempty"`
+	Rules       []RuleState     `json:"rules"`
+	Attempts    []Attempt       `json:"attempts"`
+	Dropped     int             `json:"attempts_dropped,omitempty"`
+	Observation json.RawMessage `json:"observation,omitempty"`
+}
+
+// NewSession starts a session on a fresh loopback port with the rules of
+// scenario (when not empty) followed by rules.
+func (p *Proxy) NewSession(scenario string, rules []Rule) (SessionInfo, error) {
+	var all []Rule
+	if scenario != "" {
+		sc, ok := p.cfg.Scenarios[scenario]
+		if !ok {
+			return SessionInfo{}, fmt.Errorf("%w %q", ErrUnknownScenario, scenario)
+		}
+		all = append(all, sc...)
+	}
+	all = append(all, rules...)
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return SessionInfo{}, errors.New("proxy closed")
+	}
+	if n := len(p.sessions); n >= p.cfg.MaxSessions {
+		p.mu.Unlock()
+		return SessionInfo{}, fmt.Errorf("%w: %d alive (they expire after %v, or DELETE them)", ErrTooManySessions, n, p.cfg.SessionTTL)
+	}
+	p.next++
+	id := fmt.Sprintf("s%d-%08x", p.next, p.draw64())
+	s := p.newSession(id, scenario, all)
+	p.sessions[id] = s
+	p.mu.Unlock()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		p.mu.Lock()
+		delete(p.sessions, id)
+		p.mu.Unlock()
+		return SessionInfo{}, fmt.Errorf("session port: %w", err)
+	}
+	s.baseURL = "http://" + ln.Addr().String()
+	s.expires = s.created.Add(p.cfg.SessionTTL)
+	s.srv = &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.serve(s, w, r) }),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() { _ = s.srv.Serve(ln) }()
+	s.timer = time.AfterFunc(p.cfg.SessionTTL, func() { _, _ = p.EndSession(id) })
+	info := SessionInfo{ID: id, BaseURL: s.baseURL, Scenario: scenario, Expires: s.expires}
+	for _, r := range all {
+		info.Rules = append(info.Rules, r.String())
+	}
+	return info, nil
+}
+
+func (p *Proxy) draw64() uint32 {
+	p.rngMu.Lock()
+	defer p.rngMu.Unlock()
+	return p.rng.Uint32()
+}
+
+func (p *Proxy) lookup(id string) (*session, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.sessions[id]
+	return s, ok
+}
+
+// Session returns the state of a live session.
+func (p *Proxy) Session(id string) (SessionState, bool) {
+	s, ok := p.lookup(id)
+	if !ok {
+		return SessionState{}, false
+	}
+	return s.state(), true
+}
+
+// EndSession closes a session's port and returns its final state.
+func (p *Proxy) EndSession(id string) (SessionState, bool) {
+	p.mu.Lock()
+	s, ok := p.sessions[id]
+	delete(p.sessions, id)
+	p.mu.Unlock()
+	if !ok {
+		return SessionState{}, false
+	}
+	_ = s.shutdown()
+	return s.state(), true
+}
+
+// Observe stores an observation posted by a test for the session (a test
+// inside an existing suite reports what its SDK surfaced).
+func (p *Proxy) Observe(id string, obs json.RawMessage) bool {
+	s, ok := p.lookup(id)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	s.observation = append(json.RawMessage(nil), obs...)
+	s.mu.Unlock()
+	return true
+}
+
+func (s *session) shutdown() error {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	var err error
+	if s.srv != nil {
+		err = s.srv.Close()
+	}
+	s.closeConns()
+	return err
+}
+
+// closeConns closes the hijacked connections still held (hangs).
+func (s *session) closeConns() {
+	s.mu.Lock()
+	s.ended = true
+	conns := s.conns
+	s.conns = map[net.Conn]struct{}{}
+	s.mu.Unlock()
+	for c := range conns {
+		_ = c.Close()
+	}
+}
+
+func (s *session) hold(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended && s != s.p.global {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *session) release(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *session) state() SessionState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := SessionState{ID: s.id, BaseURL: s.baseURL, Scenario: s.scenario, Dropped: s.dropped, Observation: s.observation}
+	st.Rules = make([]RuleState, 0, len(s.rules))
+	for _, r := range s.rules {
+		st.Rules = append(st.Rules, RuleState{Rule: r.String(), Matched: r.matched, Fired: r.fired})
+	}
+	st.Attempts = append([]Attempt{}, s.attempts...)
+	return st
+}
+
+// maxAdminBody bounds an admin request body.
+const maxAdminBody = 256 << 10
+
+// admin serves the admin API:
+//
+//	POST   /__vcheck/sessions                  {"scenario": ID} or {"rules": [RULE...]} -> {id, base_url, ...}
+//	GET    /__vcheck/sessions/ID               rules with counts, attempts
+//	DELETE /__vcheck/sessions/ID               the same, and the session ends
+//	POST   /__vcheck/sessions/ID/observation   a test's observation (JSON)
+//	GET    /__vcheck/global                    the global rules' counts and attempts
+func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] == "global" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, p.Global())
+	case len(parts) == 1 && parts[0] == "sessions" && r.Method == http.MethodPost:
+		var req struct {
+			Scenario string   `json:"scenario"`
+			Rules    []string `json:"rules"`
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
+		if err != nil || len(body) > maxAdminBody {
+			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: unreadable or over %d bytes", maxAdminBody)
+			return
+		}
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want {\"scenario\": ID} or {\"rules\": [RULE...]}: %v", err)
+			return
+		}
+		if req.Scenario == "" && len(req.Rules) == 0 {
+			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want a scenario or rules")
+			return
+		}
+		rules := make([]Rule, 0, len(req.Rules))
+		for i, text := range req.Rules {
+			rule, err := Parse(text)
+			if err != nil {
+				proxyError(w, http.StatusBadRequest, "bad-rule", "rules[%d]: %v", i, err)
+				return
+			}
+			rules = append(rules, rule)
+		}
+		info, err := p.NewSession(req.Scenario, rules)
+		switch {
+		case errors.Is(err, ErrUnknownScenario):
+			proxyError(w, http.StatusNotFound, "unknown-scenario", "%v", err)
+		case errors.Is(err, ErrTooManySessions):
+			proxyError(w, http.StatusServiceUnavailable, "too-many-sessions", "%v", err)
+		case err != nil:
+			proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
+		default:
+			writeJSON(w, http.StatusCreated, info)
+		}
+	case len(parts) == 2 && parts[0] == "sessions" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
+		var st SessionState
+		var ok bool
+		if r.Method == http.MethodGet {
+			st, ok = p.Session(parts[1])
+		} else {
+			st, ok = p.EndSession(parts[1])
+		}
+		if !ok {
+			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	case len(parts) == 3 && parts[0] == "sessions" && parts[2] == "observation" && r.Method == http.MethodPost:
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
+		if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
+			proxyError(w, http.StatusBadRequest, "bad-admin-request", "observation: want a JSON value under %d bytes", maxAdminBody)
+			return
+		}
+		if !p.Observe(parts[1], body) {
+			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		proxyError(w, http.StatusNotFound, "not-found", "no admin endpoint %s %s (POST /__vcheck/sessions, GET|DELETE /__vcheck/sessions/ID, GET /__vcheck/global)", r.Method, r.URL.Path)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
