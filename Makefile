@@ -5,9 +5,10 @@ SMOKETIME ?= 4s
 BENCHTIME ?= 1s
 ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck interop soak
+.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm interop kit soak
 
-## test: formatting, vet, go.mod hygiene, unit tests with -race, a short run of each fuzz target, workflow lint
+## test: formatting, vet, go.mod hygiene, unit tests with -race (the Node SDK interop tests too
+## when VCHECK_INTEROP=1, as .ci/run sets it), a short run of each fuzz target, workflow lint
 test: fmt vet modcheck unit fuzz-smoke actionlint
 
 fmt:
@@ -47,3 +48,21 @@ bench:
 actionlint:
 	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck); .ci/run installs it"; exit 1; }
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
+
+## npm: install the pinned Node SDK packages from the lock files
+npm:
+	npm ci --no-audit --no-fund --prefix interop/node
+	npm ci --no-audit --no-fund --prefix interop/node-kit
+
+## interop: the official Sinch Node SDK against the mock, and the SDK kit against its adapter
+interop: npm
+	VCHECK_INTEROP=1 $(GO) test -count=1 -run 'Interop|Kit_nodeSDK' ./mock ./kit
+
+## kit: run the SDK error-handling kit against the official Node SDK and write its matrix
+kit: npm
+	$(GO) run ./cmd/vcheck kit run --known-failing interop/node-kit/known-failing.txt \
+		--markdown kit-node.md --json kit-node.json --junit kit-node.xml -- node interop/node-kit/adapter.js
+
+## soak: 30 s at 64 connections of mixed signed requests against the mock, on loopback
+soak:
+	$(GO) test -count=1 -run TestSoak ./mock -soak=30s -v
