@@ -1,0 +1,291 @@
+package mock
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vcheck/vcheck/contracts"
+)
+
+// Server is the reference Verification API, an http.Handler. Its state
+// (verifications, references, velocity entries) lives in the value: two
+// Servers share nothing. A Server is safe for concurrent use.
+type Server struct {
+	cfg      Config
+	verifier contracts.Verifier
+	bodies   errorBodies
+	state    *store
+	// contentType is the header value of every answer, shared: net/http
+	// only reads it.
+	contentType []string
+}
+
+// New returns a mock configured by cfg. An error names the bad field; an
+// unknown drift lists the valid names.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:         cfg,
+		verifier:    contracts.Verifier{Credentials: cfg.Credentials, MaxSkew: cfg.MaxSkew, Now: cfg.Now},
+		bodies:      newErrorBodies(cfg.Catalog),
+		state:       newStore(cfg.MaxEntries),
+		contentType: []string{contentTypeJSON},
+	}, nil
+}
+
+// ServeHTTP answers one request; see the package documentation for the
+// order of the checks.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Drift == driftSlow {
+		t := time.NewTimer(s.cfg.SlowDelay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return // the client is gone
+		}
+	}
+	body, e := readBody(r)
+	if e != nil {
+		s.fail(w, e.code, e.msg)
+		return
+	}
+	if code := s.authenticate(r, body); code != 0 {
+		s.fail(w, code, "")
+		return
+	}
+	m := route(r.Method, r.URL.EscapedPath())
+	if m.op == opNone {
+		if m.allow != "" {
+			w.Header().Set("Allow", m.allow)
+		}
+		s.fail(w, 40400, "")
+		return
+	}
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
+			s.fail(w, e.code, e.msg)
+			return
+		}
+	}
+	switch m.op {
+	case opStart:
+		s.start(w, r, body)
+	case opReportByID, opReportByNumber:
+		s.report(w, m, body)
+	case opStatusByID:
+		s.status(w, s.state.get, m.param)
+	case opStatusByReference:
+		s.status(w, s.state.reference, m.param)
+	case opStatusByIdentity:
+		if e := s.checkPathNumber(m.param); e != nil {
+			s.fail(w, e.code, e.msg)
+			return
+		}
+		s.status(w, func(n string) (verification, bool) { return s.state.identity(n, m.method) }, m.param)
+	}
+}
+
+// readBody reads at most MaxBodyBytes; a longer body is 40003.
+func readBody(r *http.Request) ([]byte, *reqError) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	size := 512
+	if r.ContentLength > 0 && r.ContentLength <= MaxBodyBytes {
+		size = int(r.ContentLength) + 1 // +1: room to see EOF without growing
+	}
+	buf := make([]byte, 0, size)
+	for {
+		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxBodyBytes {
+			return nil, &reqError{40003, fmt.Sprintf("Request body is larger than %d bytes.", MaxBodyBytes)}
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, &reqError{40003, "Request body could not be read."}
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+// authenticate returns 0 for an authenticated request, else the code to
+// answer (see the package documentation for the order).
+func (s *Server) authenticate(r *http.Request, body []byte) int {
+	_, err := s.verifier.Verify(r, body)
+	if err == nil {
+		return 0
+	}
+	var ae *contracts.AuthError
+	if !errors.As(err, &ae) {
+		return 40100
+	}
+	switch ae.Failure {
+	case contracts.FailureNoAuthorization:
+		return 40104
+	case contracts.FailureMalformed:
+		return 40100
+	case contracts.FailureUnknownKey, contracts.FailureBadBasic:
+		return 40107
+	case contracts.FailureNoTimestamp, contracts.FailureInvalidTimestamp, contracts.FailureSkewedTimestamp:
+		if s.cfg.Drift == driftIgnoreTimestamp {
+			if s.signedAsSent(r, body) {
+				return 0
+			}
+			return 40102
+		}
+		return 40101
+	case contracts.FailureSignatureMismatch:
+		if s.cfg.Drift == driftAcceptBadSig {
+			return 0
+		}
+		return 40102
+	}
+	return 40100
+}
+
+// signedAsSent reports whether the Application signature covers the request
+// with its x-timestamp as sent, whatever that is: the ignore-timestamp
+// drift's check, with the contracts package's signing.
+func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
+	auth, err := contracts.ParseAuthorization(r.Header.Get("Authorization"))
+	if err != nil || auth.Scheme != contracts.SchemeApplication {
+		return false
+	}
+	for _, cred := range s.cfg.Credentials {
+		if cred.Key != auth.Key {
+			continue
+		}
+		forms := []string{r.URL.Path, r.URL.EscapedPath()}
+		if r.URL.RawQuery != "" {
+			forms = append(forms, r.URL.Path+"?"+r.URL.RawQuery, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
+		}
+		for _, path := range forms {
+			signed, err := contracts.Sign(cred, r.Method, path, r.Header.Get("Content-Type"), r.Header.Get(contracts.HeaderTimestamp), body)
+			if err == nil && hmac.Equal([]byte(signed.Signature), []byte(auth.Signature)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkContentType wants application/json (parameters such as charset
+// allowed) on a request with a body.
+func checkContentType(ct string) *reqError {
+	if ct == contentTypeJSON {
+		return nil
+	}
+	if ct == "" {
+		return invalid("Content-Type is missing; want application/json.")
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == contentTypeJSON {
+		return nil
+	}
+	if !utf8.ValidString(ct) {
+		ct = "(not UTF-8)"
+	}
+	return invalid("Content-Type %q is not supported; want application/json.", clip(ct))
+}
+
+func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
+	req, e := parseStart(body)
+	if e != nil {
+		s.fail(w, e.code, e.msg)
+		return
+	}
+	if spec, ok := s.cfg.Catalog.ByMagic(req.endpoint); ok {
+		s.fail(w, spec.Code, "")
+		return
+	}
+	window := s.cfg.VelocityWindow
+	if s.cfg.Drift == driftNoVelocityLimit {
+		window = 0
+	}
+	v, code := s.state.start(req, s.cfg.Now(), window)
+	if code != 0 {
+		s.fail(w, code, "")
+		return
+	}
+	s.ok(w, newStartResponse(v, linkBase(r)))
+}
+
+func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
+	req, code, e := parseReport(body)
+	if e != nil {
+		if s.cfg.Drift == driftServerErrorLong && e.code == 40001 && utf8.RuneCountInString(code) > maxCodeLen {
+			s.fail(w, 50000, "")
+			return
+		}
+		s.fail(w, e.code, e.msg)
+		return
+	}
+	var v verification
+	var found bool
+	if m.op == opReportByID {
+		v, found = s.state.reportID(m.param, req)
+	} else {
+		if e := s.checkPathNumber(m.param); e != nil {
+			s.fail(w, e.code, e.msg)
+			return
+		}
+		v, found = s.state.reportNumber(m.param, req)
+	}
+	if !found {
+		s.fail(w, 40400, "")
+		return
+	}
+	s.ok(w, newReportResponse(v))
+}
+
+// checkPathNumber judges the number in a path: 40005 and 40003 as in a
+// body, then the magic number of a server-side code (capacity, outages),
+// which any operation may meet.
+func (s *Server) checkPathNumber(n string) *reqError {
+	if e := checkNumber(n); e != nil {
+		return e
+	}
+	if spec, ok := s.cfg.Catalog.ByMagic(n); ok && spec.Trigger == contracts.TriggerServer {
+		return &reqError{spec.Code, ""}
+	}
+	return nil
+}
+
+func (s *Server) status(w http.ResponseWriter, lookup func(string) (verification, bool), key string) {
+	v, ok := lookup(key)
+	if !ok {
+		s.fail(w, 40400, "")
+		return
+	}
+	s.ok(w, newStatusResponse(v))
+}
+
+// linkBase is the scheme and host the request was sent to, for _links.
+func linkBase(r *http.Request) string {
+	scheme := r.URL.Scheme
+	if scheme == "" {
+		scheme = "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+	}
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	return scheme + "://" + host
+}
