@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +79,8 @@ func TestSoak(t *testing.T) {
 		firstWrong    sync.Once
 		wrongText     string
 	)
-	rssBefore, heapBefore := rss(t), heapInUse()
+	rssBefore, heapBefore := rss(t), liveHeap()
+	if f, err := os.Create("/tmp/heap0.prof"); err == nil { _ = pprof.WriteHeapProfile(f); f.Close() }
 	began := time.Now()
 	deadline := began.Add(*soakFor)
 	// RSS once a second: the one a quarter into the run (warm: connections
@@ -119,7 +121,8 @@ func TestSoak(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(began)
 	<-sampled
-	rssAfter, heapAfter := rss(t), heapInUse()
+	rssAfter, heapAfter := rss(t), liveHeap()
+	if f, err := os.Create("/tmp/heap1.prof"); err == nil { _ = pprof.WriteHeapProfile(f); f.Close() }
 	rssWarm, rssPeak := rssAfter, rssAfter
 	if len(samples) > 0 {
 		rssWarm = samples[len(samples)/4]
@@ -135,7 +138,7 @@ func TestSoak(t *testing.T) {
 	v, _, _ := r.Server.state.len()
 	t.Logf("soak: %s at %d connections: %d requests (%.0f/s), unscripted 5xx %d, wrong answers %d, transport errors %d",
 		elapsed.Round(time.Millisecond), conns, sent, float64(sent)/elapsed.Seconds(), unscripted.Load(), wrong.Load(), transportErrs.Load())
-	t.Logf("soak: RSS before the load %d MiB, warm (a quarter in) %d MiB, peak %d MiB, after %d MiB; heap in use after GC before %d MiB, after %d MiB; verifications held %d (the bound)",
+	t.Logf("soak: RSS before the load %d MiB, warm (a quarter in) %d MiB, peak %d MiB, after %d MiB; live heap before %d MiB, after %d MiB; verifications held %d (the bound)",
 		rssBefore>>20, rssWarm>>20, rssPeak>>20, rssAfter>>20, heapBefore>>20, heapAfter>>20, v)
 	t.Logf("soak: %s", strings.Join(by, " "))
 	if transportErrs.Load()+wrong.Load()+unscripted.Load() > 0 {
@@ -221,9 +224,10 @@ func rss(t *testing.T) uint64 {
 	return 0
 }
 
-func heapInUse() uint64 {
+// liveHeap is the heap's live bytes after a collection.
+func liveHeap() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse
+	return m.HeapAlloc
 }

@@ -8,22 +8,99 @@ import (
 	"time"
 )
 
-// The verification statuses the mock gives (facts.md section 3).
+// status is a verification's status; the mock gives three of the
+// documented ones (facts.md section 3).
+type status uint8
+
 const (
-	statusPending    = "PENDING"
-	statusSuccessful = "SUCCESSFUL"
-	statusFail       = "FAIL"
+	statusPending status = iota
+	statusSuccessful
+	statusFail
 )
 
-// verification is one started verification.
+func (s status) String() string {
+	switch s {
+	case statusSuccessful:
+		return "SUCCESSFUL"
+	case statusFail:
+		return "FAIL"
+	}
+	return "PENDING"
+}
+
+// reason says why a verification failed, in the words of the SDKs' models.
+type reason uint8
+
+const (
+	reasonNone reason = iota
+	reasonInvalidCode
+	reasonInvalidCLI
+	reasonInvalidMethod
+)
+
+func (r reason) String() string {
+	switch r {
+	case reasonInvalidCode:
+		return "Invalid code"
+	case reasonInvalidCLI:
+		return "Invalid CLI"
+	case reasonInvalidMethod:
+		return "Invalid method"
+	}
+	return ""
+}
+
+// id is a verification id, sent in the UUID form.
+type id [16]byte
+
+// String is the id in the UUID form, lower case.
+func (i id) String() string {
+	var out [36]byte
+	hex.Encode(out[0:8], i[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], i[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], i[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], i[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], i[10:])
+	return string(out[:])
+}
+
+// parseID reads an id in the UUID form (either case); anything else is no
+// id the mock gave.
+func parseID(s string) (id, bool) {
+	var i id
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return i, false
+	}
+	hexDigits := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
+	if _, err := hex.Decode(i[:], []byte(hexDigits)); err != nil {
+		return i, false
+	}
+	return i, true
+}
+
+// newID returns a random id of version 4.
+func newID() id {
+	var i id
+	_, _ = rand.Read(i[:]) // never fails (crypto/rand, Go 1.24+)
+	i[6] = i[6]&0x0f | 0x40
+	i[8] = i[8]&0x3f | 0x80
+	return i
+}
+
+// verification is one started verification. It is kept small (about 64
+// bytes and the number's) because the store holds up to MaxEntries of them.
 type verification struct {
-	id        string
+	id        id
+	started   int64 // Unix nanoseconds
 	endpoint  string
 	reference string
 	method    method
-	status    string
-	reason    string
-	started   time.Time
+	status    status
+	reason    reason
 }
 
 // store is the mock's memory: the verifications, by id, by number (the
@@ -34,7 +111,7 @@ type verification struct {
 type store struct {
 	mu       sync.Mutex
 	max      int
-	byID     map[string]*verification
+	byID     map[id]*verification
 	byNumber map[string]*verification
 	byRef    map[string]*verification
 	order    []*verification // a ring once it holds max
@@ -44,7 +121,7 @@ type store struct {
 func newStore(max int) *store {
 	return &store{
 		max:      max,
-		byID:     map[string]*verification{},
+		byID:     map[id]*verification{},
 		byNumber: map[string]*verification{},
 		byRef:    map[string]*verification{},
 	}
@@ -60,7 +137,7 @@ func (s *store) start(req startRequest, now time.Time, window time.Duration) (ve
 			return verification{}, 40900
 		}
 	}
-	if last, ok := s.byNumber[req.endpoint]; ok && window > 0 && now.Sub(last.started) < window {
+	if last, ok := s.byNumber[req.endpoint]; ok && window > 0 && now.UnixNano()-last.started < int64(window) {
 		return verification{}, 42901
 	}
 	v := &verification{
@@ -68,8 +145,7 @@ func (s *store) start(req startRequest, now time.Time, window time.Duration) (ve
 		endpoint:  req.endpoint,
 		reference: req.reference,
 		method:    req.method,
-		status:    statusPending,
-		started:   now,
+		started:   now.UnixNano(),
 	}
 	s.add(v)
 	return *v, 0
@@ -99,10 +175,14 @@ func (s *store) add(v *verification) {
 }
 
 // get returns the verification with the id.
-func (s *store) get(id string) (verification, bool) {
+func (s *store) get(ident string) (verification, bool) {
+	i, ok := parseID(ident)
+	if !ok {
+		return verification{}, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.byID[id]
+	v, ok := s.byID[i]
 	if !ok {
 		return verification{}, false
 	}
@@ -134,10 +214,14 @@ func (s *store) identity(endpoint string, m method) (verification, bool) {
 
 // reportID reports a code to the verification with the id. A verification
 // that is no longer pending keeps and answers its final status.
-func (s *store) reportID(id string, req reportRequest) (verification, bool) {
+func (s *store) reportID(ident string, req reportRequest) (verification, bool) {
+	i, ok := parseID(ident)
+	if !ok {
+		return verification{}, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.byID[id]
+	v, ok := s.byID[i]
 	if !ok {
 		return verification{}, false
 	}
@@ -165,15 +249,15 @@ func (s *store) reportNumber(endpoint string, req reportRequest) (verification, 
 func (v *verification) judge(req reportRequest) {
 	switch {
 	case req.method != v.method:
-		v.status, v.reason = statusFail, "Invalid method"
+		v.status, v.reason = statusFail, reasonInvalidMethod
 	case v.method == methodFlashCall && strings.HasSuffix(req.code, Code):
 		v.status = statusSuccessful
 	case v.method == methodFlashCall:
-		v.status, v.reason = statusFail, "Invalid CLI"
+		v.status, v.reason = statusFail, reasonInvalidCLI
 	case req.code == Code:
 		v.status = statusSuccessful
 	default:
-		v.status, v.reason = statusFail, "Invalid code"
+		v.status, v.reason = statusFail, reasonInvalidCode
 	}
 }
 
@@ -183,23 +267,4 @@ func (s *store) len() (verifications, numbers, references int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.byID), len(s.byNumber), len(s.byRef)
-}
-
-// newID returns a random id in the UUID form (version 4).
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }

@@ -3,6 +3,7 @@ package mock
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // The success bodies, as facts.md section 3 and the official SDKs' models
@@ -79,7 +80,8 @@ type statusResponse struct {
 const timestampLayout = "2006-01-02T15:04:05.000"
 
 func newStartResponse(v verification, base string) startResponse {
-	r := startResponse{ID: v.id, Method: v.method.String()}
+	ident := v.id.String()
+	r := startResponse{ID: ident, Method: v.method.String()}
 	switch v.method {
 	case methodSMS:
 		r.SMS = &smsContent{Template: "Your verification code is {{CODE}}.", InterceptionTimeout: 298, CodeType: "Numeric"}
@@ -87,17 +89,17 @@ func newStartResponse(v verification, base string) startResponse {
 		r.FlashCall = &flashCallContent{CLIFilter: "(.*)" + Code, InterceptionTimeout: 45, ReportTimeout: 75, DenyCallAfter: 0}
 	case methodSeamless:
 		// .invalid never resolves (RFC 2606): nothing follows it anywhere.
-		r.Seamless = &seamlessContent{TargetURI: "https://seamless.verification.invalid/v1/" + v.id}
+		r.Seamless = &seamlessContent{TargetURI: "https://seamless.verification.invalid/v1/" + ident}
 	case methodWhatsApp:
 		r.WhatsApp = &whatsappContent{CodeType: "Numeric"}
 	}
-	href := base + pathByID + v.id
+	href := base + pathByID + ident
 	r.Links = []link{{"status", href, http.MethodGet}, {"report", href, http.MethodPut}}
 	return r
 }
 
 func newReportResponse(v verification) reportResponse {
-	return reportResponse{ID: v.id, Method: v.method.String(), Status: v.status, Reason: v.reason, Reference: v.reference}
+	return reportResponse{ID: v.id.String(), Method: v.method.String(), Status: v.status.String(), Reason: v.reason.String(), Reference: v.reference}
 }
 
 func newStatusResponse(v verification) statusResponse {
@@ -105,7 +107,7 @@ func newStatusResponse(v verification) statusResponse {
 		reportResponse:        newReportResponse(v),
 		Identity:              identity{Type: "number", Endpoint: v.endpoint},
 		CountryID:             countryID(v.endpoint),
-		VerificationTimestamp: v.started.UTC().Format(timestampLayout),
+		VerificationTimestamp: time.Unix(0, v.started).UTC().Format(timestampLayout),
 	}
 	if v.status != statusPending { // the docs: the price shows once the status is final
 		r.Price = &price{money{CurrencyID: "EUR", Amount: 0.0453}}
