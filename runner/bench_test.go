@@ -21,7 +21,7 @@ import (
 func BenchmarkRunEmbedded(b *testing.B) {
 	cases := 0
 	for b.Loop() {
-		s, err := runner.Run(context.Background(), runner.Options{Cases: 100, Seed: 1})
+		s, err := runner.Run(context.Background(), runner.Options{Cases: 400, Seed: 1})
 		if err != nil || s.Verdict != runner.VerdictPass {
 			b.Fatalf("run: %v %v", err, s.Verdict)
 		}

@@ -260,15 +260,15 @@ func writeReports(o *Options, s *Summary, report *jsonReport) error {
 // concurrent use) and sends them from o.Concurrency workers; the collector
 // runs in the calling goroutine.
 func execute(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, cases []planned, col *collector, wait time.Duration) {
-	jobs := make(chan planned)
+	jobs := make(chan job, o.Concurrency)
 	results := make(chan result, o.Concurrency)
 	var wg sync.WaitGroup
 	for range o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p := range jobs {
-				results <- runCase(ctx, d, target, oracle, p, wait)
+			for j := range jobs {
+				results <- runCase(ctx, d, target, oracle, j, wait)
 			}
 		}()
 	}
@@ -280,7 +280,7 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 				continue
 			}
 			select {
-			case jobs <- p:
+			case jobs <- job{p: p, c: conformance.DrawOne(*p.fam, p.seed)}:
 			case <-ctx.Done():
 			}
 		}
@@ -308,9 +308,15 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 // rate-limit error is re-sent after waiting.
 const maxRateLimitWaits = 2
 
-func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, p planned, wait time.Duration) (res result) {
-	c := conformance.DrawOne(*p.fam, p.seed)
-	res = result{p: p, c: c}
+// job is a drawn case on its way to a worker.
+type job struct {
+	p planned
+	c conformance.Case
+}
+
+func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, j job, wait time.Duration) (res result) {
+	c := j.c
+	res = result{p: j.p, c: c}
 	start := time.Now()
 	defer func() { res.durMS = float64(time.Since(start).Microseconds()) / 1000 }()
 	for tries := 0; ; tries++ {
