@@ -62,17 +62,14 @@ type Config struct {
 	MaxEntries int
 }
 
-// requiredCodes are the codes the mock answers itself; the magic values
-// come on top, from the catalog.
-var requiredCodes = []int{40001, 40002, 40003, 40005, 40100, 40101, 40102, 40104, 40107, 40400, 40900, 42901, 50000}
-
 // withDefaults validates c and fills in its zero fields. An error names the
 // bad field.
 func (c Config) withDefaults() (Config, error) {
 	if c.Catalog == nil {
 		c.Catalog = contracts.DefaultCatalog()
 	}
-	for _, code := range requiredCodes {
+	// the codes the mock answers itself; the magic values come on top, from the catalog
+	for _, code := range []int{40001, 40002, 40003, 40005, 40100, 40101, 40102, 40104, 40107, 40400, 40900, 42901, 50000} {
 		if _, ok := c.Catalog.Lookup(code); !ok {
 			return c, fmt.Errorf("mock config: Catalog: no entry for code %d, which the mock answers", code)
 		}

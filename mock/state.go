@@ -130,6 +130,7 @@ func newStore(max int) *store {
 // start records a start. It answers 40900 for a reference already used and
 // 42901 for a number started less than window ago (unless window is 0).
 func (s *store) start(req startRequest, now time.Time, window time.Duration) (verification, int) {
+	fresh := newID() // outside the lock
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if req.reference != "" {
@@ -141,7 +142,7 @@ func (s *store) start(req startRequest, now time.Time, window time.Duration) (ve
 		return verification{}, 42901
 	}
 	v := &verification{
-		id:        newID(),
+		id:        fresh,
 		endpoint:  req.endpoint,
 		reference: req.reference,
 		method:    req.method,

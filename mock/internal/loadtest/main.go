@@ -364,14 +364,6 @@ wrk.headers["x-timestamp"] = %q
 wrk.headers["Authorization"] = %q
 `
 
-var (
-	wrkRPS     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	wrkTotal   = regexp.MustCompile(`([0-9]+) requests in`)
-	wrkLat     = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
-	wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: ([0-9]+)`)
-	wrkSockets = regexp.MustCompile(`Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)`)
-)
-
 func runWrk(wrk, base string, dur time.Duration, conns, threads int) (result, error) {
 	auth, ts, err := signed()
 	if err != nil {
@@ -395,6 +387,13 @@ func runWrk(wrk, base string, dur time.Duration, conns, threads int) (result, er
 	if err != nil {
 		return result{}, fmt.Errorf("wrk: %w: %s", err, out)
 	}
+	var (
+		wrkRPS     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+		wrkTotal   = regexp.MustCompile(`([0-9]+) requests in`)
+		wrkLat     = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
+		wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: ([0-9]+)`)
+		wrkSockets = regexp.MustCompile(`Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)`)
+	)
 	var r result
 	if m := wrkRPS.FindSubmatch(out); m != nil {
 		r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
