@@ -2,7 +2,6 @@ package kit
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vcheck/vcheck/conformance"
+	"github.com/vcheck/vcheck/internal/junit"
 	"github.com/vcheck/vcheck/proxy"
 )
 
@@ -197,37 +197,11 @@ func mdEscape(s string) string {
 // WriteJUnit writes one testcase per scenario: a failure for ✗ (a must or
 // should scenario not known failing), an error for !, skipped for N/A and ?.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
-		Text    string `xml:",chardata"`
-	}
-	type skipped struct {
-		Message string `xml:"message,attr"`
-	}
-	type testcase struct {
-		Classname string   `xml:"classname,attr"`
-		Name      string   `xml:"name,attr"`
-		Time      string   `xml:"time,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
-		Error     *failure `xml:"error,omitempty"`
-		Skipped   *skipped `xml:"skipped,omitempty"`
-		SystemOut string   `xml:"system-out,omitempty"`
-	}
-	type suite struct {
-		XMLName  xml.Name   `xml:"testsuite"`
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Errors   int        `xml:"errors,attr"`
-		Skipped  int        `xml:"skipped,attr"`
-		Time     string     `xml:"time,attr"`
-		Cases    []testcase `xml:"testcase"`
-	}
-	s := suite{Name: "vcheck kit " + r.SDK.SDK + " " + r.SDK.Version, Time: "0"}
+	s := junit.Suite{Name: "vcheck kit " + r.SDK.SDK + " " + r.SDK.Version, Time: "0"}
 	total := 0.0
 	for _, res := range r.Results {
 		group, name, _ := strings.Cut(res.ID, ".")
-		tc := testcase{Classname: "vcheck.kit." + group, Name: name, Time: fmt.Sprintf("%.3f", res.WallMS/1000)}
+		tc := junit.TestCase{Classname: "vcheck.kit." + group, Name: name, Time: fmt.Sprintf("%.3f", res.WallMS/1000)}
 		total += res.WallMS / 1000
 		out := fmt.Sprintf("level: %s\nwhy: %s\nexpected: %s\ncell: %s %s\n", res.Level, res.Why, expectText(res.Expect), res.Verdict.Cell, res.Verdict.Reason)
 		for _, c := range res.Verdict.Checks {
@@ -237,33 +211,19 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch res.Verdict.Cell {
 		case conformance.CellFail:
 			if res.Level == LevelInfo || res.KnownFailing {
-				tc.Skipped = &skipped{Message: "fails (" + res.Level + known(res) + "): " + res.Verdict.Reason}
-				s.Skipped++
+				tc.Skipped = &junit.Message{Message: "fails (" + res.Level + known(res) + "): " + res.Verdict.Reason}
 			} else {
-				tc.Failure = &failure{Message: res.Verdict.Reason, Text: out}
-				s.Failures++
+				tc.Failure = &junit.Message{Message: res.Verdict.Reason, Text: out}
 			}
 		case conformance.CellInvalid:
-			tc.Error = &failure{Message: res.Verdict.Reason, Text: out}
-			s.Errors++
+			tc.Error = &junit.Message{Message: res.Verdict.Reason, Text: out}
 		case conformance.CellNA, conformance.CellNotRun:
-			tc.Skipped = &skipped{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
-			s.Skipped++
+			tc.Skipped = &junit.Message{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
 		}
 		s.Cases = append(s.Cases, tc)
 	}
-	s.Tests = len(s.Cases)
 	s.Time = fmt.Sprintf("%.3f", total)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(s); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, s)
 }
 
 func known(res Result) string {

@@ -1,59 +1,20 @@
 package runner
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/vcheck/vcheck/internal/junit"
 )
-
-// JUnit XML as CI reporters read it (ci.md): every testcase has a dotted
-// classname and a unique name within it, time is a number, details go in
-// system-out (GitLab ignores failure@message).
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Classname string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Error     *junitMessage `xml:"error,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
-}
 
 // WriteJUnit writes one testcase per code and check (classname
 // vcheck.CODE, name the check), a failure for each group of findings, an
 // error testcase per transport failure group (and one for an unreachable
 // target), and a skipped testcase for each code the run did not exercise.
 func WriteJUnit(w io.Writer, s *Summary) error {
-	suite := junitSuite{Name: "vcheck", Time: "0"}
+	suite := junit.Suite{Name: "vcheck"}
 	failures := map[string][]Group{}
 	for _, g := range s.Groups {
 		if g.Accepted || g.Flaky {
@@ -63,58 +24,42 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 		failures[k] = append(failures[k], g)
 	}
 	for _, t := range s.Checks {
-		c := junitCase{Classname: "vcheck." + strconv.Itoa(t.Code), Name: t.Check, Time: "0"}
+		c := junit.TestCase{Classname: "vcheck." + strconv.Itoa(t.Code), Name: t.Check, Time: "0"}
 		c.SystemOut = fmt.Sprintf("%d passed, %d failed", t.Passed, t.Failed)
 		if gs := failures[strconv.Itoa(t.Code)+"/"+t.Check]; len(gs) > 0 {
 			var text strings.Builder
 			for _, g := range gs {
 				writeGroupText(&text, g)
 			}
-			c.Failure = &junitMessage{Message: gs[0].Message, Type: "contract", Text: text.String()}
+			c.Failure = &junit.Message{Message: gs[0].Message, Type: "contract", Text: text.String()}
 			c.SystemOut = text.String()
-			suite.Failures++
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
 	for i, g := range s.Transport {
 		var text strings.Builder
 		writeGroupText(&text, g)
-		suite.Cases = append(suite.Cases, junitCase{
+		suite.Cases = append(suite.Cases, junit.TestCase{
 			Classname: "vcheck.transport", Name: fmt.Sprintf("%s-%d", g.Check, i+1), Time: "0",
-			Error: &junitMessage{Message: g.Message, Type: "transport", Text: text.String()}, SystemOut: text.String(),
+			Error: &junit.Message{Message: g.Message, Type: "transport", Text: text.String()}, SystemOut: text.String(),
 		})
-		suite.Errors++
 	}
 	for _, cov := range s.Coverage {
 		if cov.Exercised > 0 {
 			continue
 		}
-		suite.Cases = append(suite.Cases, junitCase{
+		suite.Cases = append(suite.Cases, junit.TestCase{
 			Classname: "vcheck." + strconv.Itoa(cov.Code), Name: "coverage", Time: "0",
-			Skipped: &junitMessage{Message: cov.State + ": " + cov.Why},
+			Skipped: &junit.Message{Message: cov.State + ": " + cov.Why},
 		})
-		suite.Skipped++
 	}
 	if len(suite.Cases) == 0 {
 		// A reporter shows nothing for an empty file: say why there is nothing.
-		suite.Cases = append(suite.Cases, junitCase{Classname: "vcheck.run", Name: "run", Time: "0",
-			Error: &junitMessage{Message: "the run exercised nothing", Type: string(s.Verdict)}})
-		suite.Errors++
+		suite.Cases = append(suite.Cases, junit.TestCase{Classname: "vcheck.run", Name: "run", Time: "0",
+			Error: &junit.Message{Message: "the run exercised nothing", Type: string(s.Verdict)}})
 	}
-	suite.Tests = len(suite.Cases)
-	suite.Time = strconv.FormatFloat(s.Duration.Seconds(), 'f', 3, 64)
-	doc := junitSuites{Name: "vcheck", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	suite.Time = junit.Seconds(s.Duration)
+	return junit.Write(w, suite)
 }
 
 // writeGroupText renders a group for humans: what failed, how often, and

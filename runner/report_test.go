@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vcheck/vcheck/internal/junit"
 )
 
 func sampleSummary() *Summary {
@@ -39,7 +41,10 @@ func TestWriteJUnit_isWhatReportersRead(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	require.NoError(t, WriteJUnit(&buf, sampleSummary()))
-	var doc junitSuites
+	var doc struct {
+		Tests  int           `xml:"tests,attr"`
+		Suites []junit.Suite `xml:"testsuite"`
+	}
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc), buf.String())
 	require.Len(t, doc.Suites, 1)
 	s := doc.Suites[0]
