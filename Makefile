@@ -7,9 +7,9 @@ ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 .PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm interop kit soak
 
-## test: formatting, vet, go.mod hygiene, unit tests with -race (the Node SDK interop tests too
-## when VCHECK_INTEROP=1, as .ci/run sets it), a short run of each fuzz target, workflow lint
-test: fmt vet modcheck unit fuzz-smoke actionlint
+## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node SDK's interop
+## tests included: npm installs its pinned packages first), a short run of each fuzz target, workflow lint
+test: fmt vet modcheck npm unit fuzz-smoke actionlint
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -22,8 +22,10 @@ vet:
 modcheck:
 	@if grep -Eq '^[[:space:]]*(replace|exclude)([[:space:]]|\()' go.mod; then echo "go.mod must not use replace or exclude"; exit 1; fi
 
+# VCHECK_INTEROP=1 runs the Node SDK tests, which skip without it so that a
+# plain `go test ./...` needs no node_modules.
 unit:
-	$(GO) test -race -count=1 ./...
+	VCHECK_INTEROP=1 $(GO) test -race -count=1 ./...
 
 # One -fuzz run per target: -fuzz accepts a single target per package run.
 fuzz-smoke:
