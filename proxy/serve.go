@@ -55,6 +55,8 @@ func (ac *attemptCtx) sawHangUp(at time.Time) {
 
 // serve handles one attempt on session s.
 func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1) // runs after finish has recorded the attempt
 	ac := &attemptCtx{start: p.cfg.Now()}
 	defer func() { p.finish(s, ac) }()
 	r.Header.Del(HeaderSession)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +59,11 @@ type session struct {
 	conns       map[net.Conn]struct{}
 	observation json.RawMessage
 	ended       bool
+
+	// inflight counts attempts not yet recorded: a fault such as lose or
+	// reset reaches the client before its attempt is recorded, so EndSession
+	// waits for them before it reports the session's attempts.
+	inflight atomic.Int64
 }
 
 func (p *Proxy) newSession(id, scenario string, rules []Rule) *session {
@@ -178,7 +184,20 @@ func (p *Proxy) EndSession(id string) (SessionState, bool) {
 		return SessionState{}, false
 	}
 	_ = s.shutdown()
+	s.settle(settleTimeout)
 	return s.state(), true
+}
+
+// settleTimeout bounds how long EndSession waits for in-flight attempts;
+// shutdown has closed their connections, so they end promptly.
+const settleTimeout = 5 * time.Second
+
+// settle waits until every attempt of the session is recorded, or d passed.
+func (s *session) settle(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for s.inflight.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // Observe stores an observation posted by a test for the session (a test
