@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
@@ -32,11 +31,9 @@ type Options struct {
 	MaxSkew time.Duration
 }
 
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
 // Validate names the first bad field.
 func (o Options) Validate() error {
-	if o.TestNumber != "" && !e164.MatchString(o.TestNumber) {
+	if o.TestNumber != "" && !contracts.IsE164(o.TestNumber) {
 		return fmt.Errorf("conformance options: TestNumber %q is not an E.164 number like +447700900123", o.TestNumber)
 	}
 	if o.MaxSkew < 0 {

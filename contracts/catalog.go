@@ -265,6 +265,10 @@ var (
 	checks   = []string{"example-code", "example-status", "section-status", "field-type", "signing-example", "declared"}
 )
 
+// IsE164 reports whether s is an E.164 number as the API takes it: a plus,
+// a non-zero first digit and 7 to 15 digits in all.
+func IsE164(s string) bool { return e164.MatchString(s) }
+
 func (c *Catalog) validate() error {
 	if c.Schema != 1 {
 		return &CatalogError{Field: "schema", Problem: fmt.Sprintf("version %d; this vcheck reads version 1", c.Schema)}

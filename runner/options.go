@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"time"
 
 	"github.com/vcheck/vcheck/conformance"
@@ -93,8 +92,6 @@ type Options struct {
 	Command string
 }
 
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
 func (o *Options) normalise() error {
 	switch {
 	case o.Cases < 0:
@@ -109,7 +106,7 @@ func (o *Options) normalise() error {
 		return configf("--timeout %s: want a positive duration", o.Timeout)
 	case o.Shards < 0 || o.Shard < 0 || (o.Shards > 0 && (o.Shard < 1 || o.Shard > o.Shards)) || (o.Shards == 0 && o.Shard != 0):
 		return configf("--shard %d/%d: want I/N with 1 <= I <= N", o.Shard, o.Shards)
-	case o.TestNumber != "" && !e164.MatchString(o.TestNumber):
+	case o.TestNumber != "" && !contracts.IsE164(o.TestNumber):
 		return configf("--test-number %q: want an E.164 number such as +46700000000", o.TestNumber)
 	case o.AllowSideEffects && o.TestNumber == "":
 		return configf("--allow-side-effects needs --test-number: the only number a real verification may reach")

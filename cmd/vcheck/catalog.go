@@ -28,14 +28,21 @@ func loadCatalog(path string) (*contracts.Catalog, error) {
 	return c, nil
 }
 
+// catalogFlag adds --catalog to f; the function it returns loads the
+// catalog the flag names, the embedded one when it is not given.
+func (f *flagSet) catalogFlag() func() (*contracts.Catalog, error) {
+	path := f.String("catalog", "", "read this catalog file instead of the embedded one")
+	return func() (*contracts.Catalog, error) { return loadCatalog(*path) }
+}
+
 func runCatalog(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("catalog", "[--json] [--catalog FILE]", out)
 	asJSON := fs.Bool("json", false, "print the catalog entries as JSON")
-	path := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	catalog := fs.catalogFlag()
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	c, err := loadCatalog(*path)
+	c, err := catalog()
 	if err != nil {
 		return err
 	}

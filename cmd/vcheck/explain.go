@@ -18,14 +18,14 @@ func runExplain(ctx context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("explain", "[--status N] [--json] [--catalog FILE] < body.json", out)
 	status := fs.Int("status", 0, "the HTTP status the body came with (100-599); checked against the docs")
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
-	path := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	catalog := fs.catalogFlag()
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *status != 0 && (*status < 100 || *status > 599) {
 		return usagef("--status %d: want an HTTP status from 100 to 599", *status)
 	}
-	c, err := loadCatalog(*path)
+	c, err := catalog()
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,11 @@ func init() {
 func runLint(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("lint", "[--json] [--catalog FILE]", out)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	path := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	catalog := fs.catalogFlag()
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	c, err := loadCatalog(*path)
+	c, err := catalog()
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	key := fs.String("key", "", "application key (default $SINCH_APPLICATION_KEY)")
 	secret := fs.String("secret", "", "application secret (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")
 	auth := fs.String("auth", "signed", "signed (Application scheme) or basic")
-	catalog := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	catalog := fs.catalogFlag()
 	fs.IntVar(&o.Cases, "cases", 25, "cases drawn per family")
 	fs.Uint64Var(&o.Seed, "seed", 0, "seed of the run (0: random, printed); the same seed sends the same requests")
 	only := fs.String("only", "", "comma-separated codes: run only the families of these codes")
@@ -75,10 +75,8 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if o.Shard, o.Shards, err = runner.ParseShard(*shard); err != nil {
 		return usagef("%v", err)
 	}
-	if *catalog != "" {
-		if o.Catalog, err = loadCatalog(*catalog); err != nil {
-			return err
-		}
+	if o.Catalog, err = catalog(); err != nil {
+		return err
 	}
 	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
 	o.Version = version()

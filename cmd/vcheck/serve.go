@@ -29,7 +29,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; loopback by default (port 0 picks a free one)")
 	key := fs.String("key", "", "application key to accept (default $SINCH_APPLICATION_KEY, else vcheck's public test key)")
 	secret := fs.String("secret", "", "application secret to accept (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")
-	catalogPath := fs.String("catalog", "", "read this catalog file instead of the embedded one")
+	catalog := fs.catalogFlag()
 	drift := fs.String("drift", "", `break the contract in one named way; "list" lists the mutants`)
 	skew := fs.Duration("skew", contracts.DefaultMaxSkew, "largest accepted distance between x-timestamp and the clock")
 	velocity := fs.Duration("velocity", mock.DefaultVelocityWindow, "how long after a start a second start to the same number is 42901")
@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cat, err := loadCatalog(*catalogPath)
+	cat, err := catalog()
 	if err != nil {
 		return err
 	}
