@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,9 +20,11 @@ import (
 
 // Options configure a kit run.
 type Options struct {
-	// Upstream is the API base URL behind the proxy (cmd/vcheck starts the
-	// embedded mock and passes its URL).
+	// Upstream is the API base URL behind the proxy, over HTTP.
 	Upstream string
+	// Handler is the upstream served in-process instead (cmd/vcheck passes
+	// the embedded mock); it wins over Upstream.
+	Handler http.Handler
 	// Credentials are what the adapter's SDK signs with (the upstream's).
 	Credentials contracts.Credentials
 	// Adapter is the adapter's command line.
@@ -76,7 +79,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	if o.MaxHang <= 0 {
 		o.MaxHang = 2*o.Timeout + 2*time.Second
 	}
-	p, err := proxy.New(proxy.Config{Upstream: o.Upstream, MaxHang: o.MaxHang, Credentials: []contracts.Credentials{o.Credentials}, Seed: 1})
+	p, err := proxy.New(proxy.Config{Upstream: o.Upstream, Handler: o.Handler, MaxHang: o.MaxHang, Credentials: []contracts.Credentials{o.Credentials}, Seed: 1})
 	if err != nil {
 		return nil, err
 	}

@@ -13,5 +13,7 @@
 // It sits beside mock and conformance in the data flow
 // (fixtures -> contracts -> {conformance, mock, proxy} -> runner -> cmd) and
 // imports only contracts and fixtures: never mock, conformance or runner.
-// Whoever wants the embedded mock upstream starts it and passes its URL.
+// Whoever wants the embedded mock upstream passes its handler as
+// Config.Handler, and the proxy serves it in-process (no second HTTP hop);
+// any other upstream is a base URL, Config.Upstream, reached over HTTP.
 package proxy

@@ -28,6 +28,7 @@ type upstream struct {
 	hits    atomic.Int64
 	mu      sync.Mutex
 	headers []http.Header
+	hosts   []string
 }
 
 func newUpstream(t *testing.T) *upstream {
@@ -37,6 +38,7 @@ func newUpstream(t *testing.T) *upstream {
 		n := u.hits.Add(1)
 		u.mu.Lock()
 		u.headers = append(u.headers, r.Header.Clone())
+		u.hosts = append(u.hosts, r.Host)
 		u.mu.Unlock()
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
@@ -72,8 +74,19 @@ func (h *harness) record() string {
 
 func newHarness(t *testing.T, cfg Config, rules ...string) *harness {
 	t.Helper()
+	return newHarnessVia(t, false, cfg, rules...)
+}
+
+// newHarnessVia is newHarness with the upstream served in-process
+// (Config.Handler) when inProcess, over HTTP otherwise.
+func newHarnessVia(t *testing.T, inProcess bool, cfg Config, rules ...string) *harness {
+	t.Helper()
 	h := &harness{up: newUpstream(t)}
-	cfg.Upstream = h.up.URL
+	if inProcess {
+		cfg.Handler = h.up.Config.Handler
+	} else {
+		cfg.Upstream = h.up.URL
+	}
 	for _, text := range rules {
 		r, err := Parse(text)
 		require.NoError(t, err, text)

@@ -343,12 +343,15 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a start to the non-loopback upstream %s: it would start a real verification; pass --allow-side-effects to allow it", p.up.Host)
 		return nil, false
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
+	defer cancel()
+	if p.cfg.Handler != nil {
+		return p.forwardInProcess(ctx, ac, w, r, body)
+	}
 	target := p.up.Scheme + "://" + p.up.Host + p.up.EscapedPath() + r.URL.EscapedPath()
 	if r.URL.RawQuery != "" {
 		target += "?" + r.URL.RawQuery
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
-	defer cancel()
 	out, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(body))
 	if err != nil {
 		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "bad-request", http.StatusBadRequest
@@ -377,11 +380,10 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 	ac.a.UpstreamStatus = resp.StatusCode
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxUpstreamBody+1))
 	if err != nil || len(b) > MaxUpstreamBody {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
-		proxyError(w, http.StatusBadGateway, "upstream-answer", "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
+		upstreamAnswerError(ac, w)
 		return nil, false
 	}
-	h := http.Header{}
+	h := make(http.Header, len(resp.Header))
 	for k, v := range resp.Header {
 		if !hopHeader(k) && k != "Content-Length" {
 			h[k] = v
@@ -389,6 +391,94 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 	}
 	return &answer{status: resp.StatusCode, header: h, body: b}, true
 }
+
+func upstreamAnswerError(ac *attemptCtx, w http.ResponseWriter) {
+	ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
+	proxyError(w, http.StatusBadGateway, "upstream-answer", "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
+}
+
+// forwardInProcess hands the request to the in-process upstream
+// (Config.Handler) and captures its answer, bounded as over HTTP. The
+// request keeps its Host, so links in the answer name the proxy.
+func (p *Proxy) forwardInProcess(ctx context.Context, ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
+	in := r.WithContext(ctx)
+	in.Header = make(http.Header, len(r.Header))
+	for k, v := range r.Header {
+		if !hopHeader(k) {
+			in.Header[k] = v
+		}
+	}
+	in.Body = io.NopCloser(bytes.NewReader(body))
+	in.ContentLength = int64(len(body))
+	in.TransferEncoding = nil
+	in.Close = false
+	capt := &captured{header: http.Header{}}
+	if v := callHandler(p.cfg.Handler, capt, in); v != nil {
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
+		proxyError(w, http.StatusBadGateway, "upstream-answer", "the in-process upstream failed: %v", v)
+		return nil, false
+	}
+	if capt.over {
+		upstreamAnswerError(ac, w)
+		return nil, false
+	}
+	if capt.status == 0 {
+		capt.status = http.StatusOK
+	}
+	ac.a.Upstream = true
+	ac.a.UpstreamStatus = capt.status
+	if r.Context().Err() != nil { // the client left while the upstream ran
+		ac.sawHangUp(p.cfg.Now())
+		ac.a.Outcome = OutClientGone
+		return nil, false
+	}
+	for k := range capt.header {
+		if hopHeader(k) || k == "Content-Length" {
+			delete(capt.header, k)
+		}
+	}
+	return &answer{status: capt.status, header: capt.header, body: capt.body}, true
+}
+
+// callHandler runs h and returns what it panicked with, if it did: for
+// the client that is a broken answer (502 upstream-answer), as a broken
+// connection would be over HTTP, not a crash of the proxy.
+func callHandler(h http.Handler, w http.ResponseWriter, r *http.Request) (panicked any) {
+	defer func() { panicked = recover() }()
+	h.ServeHTTP(w, r)
+	return nil
+}
+
+// captured is the ResponseWriter of the in-process upstream: it keeps the
+// status, the headers and at most MaxUpstreamBody bytes of the body.
+type captured struct {
+	header http.Header
+	status int
+	body   []byte
+	over   bool
+}
+
+func (c *captured) Header() http.Header { return c.header }
+
+func (c *captured) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+
+func (c *captured) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if len(c.body)+len(b) > MaxUpstreamBody {
+		c.over = true
+		return 0, errAnswerTooLarge
+	}
+	c.body = append(c.body, b...)
+	return len(b), nil
+}
+
+var errAnswerTooLarge = fmt.Errorf("upstream answer over %d bytes", MaxUpstreamBody)
 
 func hopHeader(k string) bool {
 	switch http.CanonicalHeaderKey(k) {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -261,7 +263,10 @@ func (s *session) state() SessionState {
 	for _, r := range s.rules {
 		st.Rules = append(st.Rules, RuleState{Rule: r.String(), Matched: r.matched, Fired: r.fired})
 	}
+	// Attempts are stored when they end; a lost or hung attempt can end
+	// after a later one, so they are reported in the order they began.
 	st.Attempts = append([]Attempt{}, s.attempts...)
+	slices.SortFunc(st.Attempts, func(a, b Attempt) int { return cmp.Compare(a.N, b.N) })
 	return st
 }
 

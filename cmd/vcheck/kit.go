@@ -96,7 +96,7 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("kit run", "[--only IDS] [--known-failing FILE] [--json F --junit F --markdown F] -- ADAPTER...", out)
 	only := fs.String("only", "", "comma-separated scenario ids, groups or PREFIX.* (default: all)")
 	knownFile := fs.String("known-failing", "", "file of scenario ids expected to fail, one per line, optional '# reason'")
-	upstream := fs.String("upstream", "embedded", "API behind the proxy: embedded (the reference mock) or a loopback base URL")
+	upstream := fs.String("upstream", "embedded", "API behind the proxy: embedded (the reference mock, in-process) or a loopback base URL")
 	timeout := fs.Duration("timeout", 3*time.Second, "client timeout the adapter is asked to use")
 	jsonOut := fs.String("json", "", "write the JSON report to this file")
 	junitOut := fs.String("junit", "", "write a JUnit XML report to this file")
@@ -127,13 +127,12 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if *upstream != "embedded" && !strings.HasPrefix(*upstream, "http://127.0.0.1") && !strings.HasPrefix(*upstream, "http://localhost") {
 		return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", *upstream)
 	}
-	up, cred, embedded, stop, err := startUpstream(ctx, *upstream)
+	up, err := newUpstream(*upstream)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	o.Upstream, o.Credentials = up, cred
-	if !embedded {
+	o.Upstream, o.Handler, o.Credentials = up.url, up.handler, up.cred
+	if !up.embedded() {
 		o.Credentials.Key = os.Getenv("SINCH_APPLICATION_KEY")
 		o.Credentials.Secret = contracts.Secret(os.Getenv("SINCH_APPLICATION_SECRET"))
 	}

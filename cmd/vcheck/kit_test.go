@@ -75,11 +75,33 @@ func TestKit_nodeSDK(t *testing.T) {
 	adapter, err := filepath.Abs("../../interop/node-kit/adapter.js")
 	require.NoError(t, err)
 	dir := t.TempDir()
-	js := filepath.Join(dir, "node.json")
-	code, stdout, stderr := cli(t, "", "kit", "run", "--json", js, "--known-failing", "../../interop/node-kit/known-failing.txt", "--", "node", adapter)
+	js, md := filepath.Join(dir, "node.json"), filepath.Join(dir, "node.md")
+	code, stdout, stderr := cli(t, "", "kit", "run", "--json", js, "--markdown", md, "--known-failing", "../../interop/node-kit/known-failing.txt", "--", "node", adapter)
 	require.Equal(t, exitOK, code, "%s\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "@sinch/verification 1.4.0")
 	b, err := os.ReadFile(js)
 	require.NoError(t, err)
 	assert.False(t, strings.Contains(string(b), "dmNoZWNrIG1vY2sgb25seQ"), "the record never holds the secret")
+
+	got, err := os.ReadFile(md)
+	require.NoError(t, err)
+	committed, err := os.ReadFile("../../docs/kit-node-matrix.md")
+	require.NoError(t, err)
+	want, have := matrixRows(string(committed)), matrixRows(string(got))
+	const stale = "docs/kit-node-matrix.md is not what this run produced; regenerate it (make kit) and update its notes"
+	require.Len(t, have, len(want), stale)
+	for i := range want {
+		assert.Equal(t, want[i], have[i], stale)
+	}
+}
+
+// matrixRows returns the table rows of a kit Markdown report.
+func matrixRows(md string) []string {
+	var rows []string
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			rows = append(rows, line)
+		}
+	}
+	return rows
 }

@@ -27,23 +27,33 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, "; ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// startUpstream returns the upstream URL: the embedded mock, started on a
-// loopback port, when spec is "embedded" or empty. stop closes it.
-func startUpstream(ctx context.Context, spec string) (url string, cred contracts.Credentials, embedded bool, stop func(), err error) {
-	if spec == "" || spec == "embedded" {
-		m, err := mock.Start(ctx, mock.Config{})
-		if err != nil {
-			return "", contracts.Credentials{}, false, nil, fmt.Errorf("embedded mock: %w", err)
-		}
-		return m.URL, mock.DefaultCredentials, true, func() { _ = m.Close() }, nil
+// upstream is what the proxy forwards to: the embedded reference mock,
+// served in-process (no second loopback hop), or a base URL over HTTP.
+type upstream struct {
+	url     string                // the base URL; "" for the embedded mock
+	handler http.Handler          // the embedded mock; nil for a URL
+	cred    contracts.Credentials // the embedded mock's public test credentials
+}
+
+func (u upstream) embedded() bool { return u.handler != nil }
+
+// newUpstream returns the embedded mock when spec is "embedded" or empty,
+// else spec as a base URL (checked by proxy.New).
+func newUpstream(spec string) (upstream, error) {
+	if spec != "" && spec != "embedded" {
+		return upstream{url: spec}, nil
 	}
-	return spec, contracts.Credentials{}, false, func() {}, nil
+	m, err := mock.New(mock.Config{})
+	if err != nil {
+		return upstream{}, fmt.Errorf("embedded mock: %w", err)
+	}
+	return upstream{handler: m, cred: mock.DefaultCredentials}, nil
 }
 
 func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("proxy", "[--addr 127.0.0.1:8081] [--upstream URL|embedded] [--rule R]... [--rules FILE] [--record FILE.jsonl] [--seed S] [--max-hang D] [--allow-side-effects]", out)
 	addr := fs.String("addr", "127.0.0.1:8081", "address of the default port (admin API, Vcheck-Session header, global rules); loopback unless you mean otherwise")
-	upstream := fs.String("upstream", "embedded", "base URL to forward to, or embedded (the reference mock on a loopback port)")
+	upstream := fs.String("upstream", "embedded", "base URL to forward to over HTTP, or embedded (the reference mock, served in-process)")
 	var rules multiFlag
 	fs.Var(&rules, "rule", "a rule, repeatable: '[id:] METHOD PATH [conditions] => action[, action] [times=N after=N every=N p=F]'")
 	rulesFile := fs.String("rules", "", "a file of rules, one per line (# comments)")
@@ -84,8 +94,12 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if key, sec := os.Getenv("SINCH_APPLICATION_KEY"), os.Getenv("SINCH_APPLICATION_SECRET"); sec != "" {
 		cfg.Credentials = append(cfg.Credentials, contracts.Credentials{Key: key, Secret: contracts.Secret(sec)})
 	}
-	if *upstream != "embedded" {
-		if _, err := proxy.New(proxy.Config{Upstream: *upstream}); err != nil {
+	up, err := newUpstream(*upstream)
+	if err != nil {
+		return err
+	}
+	if !up.embedded() {
+		if _, err := proxy.ParseUpstream(up.url); err != nil {
 			return usagef("--upstream: %v", err)
 		}
 	}
@@ -102,14 +116,9 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		defer f.Close()
 		cfg.Record = f
 	}
-	up, cred, embedded, stop, err := startUpstream(ctx, *upstream)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	cfg.Upstream = up
-	if embedded {
-		cfg.Credentials = append(cfg.Credentials, cred)
+	cfg.Upstream, cfg.Handler = up.url, up.handler
+	if up.embedded() {
+		cfg.Credentials = append(cfg.Credentials, up.cred)
 	}
 	p, err := proxy.New(cfg)
 	if err != nil {
@@ -126,10 +135,10 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		fmt.Fprintf(errOut, "vcheck proxy: warning: %s is not a loopback address; anyone who reaches it can use the proxy\n", ln.Addr())
 	}
 	fmt.Fprintf(errOut, "vcheck proxy: listening on http://%s\n", ln.Addr())
-	if embedded {
-		fmt.Fprintf(errOut, "vcheck proxy: upstream %s (embedded mock; key %s, its public test secret: vcheck catalog)\n", up, cred.Key)
+	if up.embedded() {
+		fmt.Fprintf(errOut, "vcheck proxy: upstream: the embedded reference mock, in-process (key %s, its public test secret: vcheck catalog)\n", up.cred.Key)
 	} else {
-		fmt.Fprintf(errOut, "vcheck proxy: upstream %s\n", up)
+		fmt.Fprintf(errOut, "vcheck proxy: upstream %s\n", up.url)
 	}
 	fmt.Fprintf(errOut, "vcheck proxy: %d global rule(s), seed %d; sessions: POST http://%s/__vcheck/sessions {\"scenario\": ID} (vcheck kit list)\n", len(cfg.Rules), p.Seed(), ln.Addr())
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

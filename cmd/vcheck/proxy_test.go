@@ -13,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/mock"
 )
 
 // proxyOutput is a bytes.Buffer safe to read while the command writes.
@@ -64,6 +67,21 @@ func TestProxy_servesRulesInFrontOfTheEmbeddedMock(t *testing.T) {
 		got = append(got, resp.StatusCode)
 	}
 	assert.Equal(t, []int{503, 401}, got, "the rule once, then the mock (unsigned: 401)")
+
+	// A signed start reaches the in-process mock, whose links name the
+	// proxy: a client that follows them stays behind it.
+	body := `{"identity":{"type":"number","endpoint":"+447700900123"},"method":"sms"}`
+	req, err := http.NewRequest(http.MethodPost, base+"/verification/v1/verifications", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials, time.Now()))
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	started, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(started))
+	assert.Contains(t, string(started), `"href":"`+base+`/verification/v1/verifications/id/`)
 	assert.Contains(t, errOut.String(), "seed ")
 	cancel()
 	select {
