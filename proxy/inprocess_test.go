@@ -33,7 +33,7 @@ func TestUpstream_passThroughIsTheSameAnswerEitherWay(t *testing.T) {
 	upstreamKinds(t, func(t *testing.T, inProcess bool) {
 		h := newHarnessVia(t, inProcess, Config{})
 		resp, body, err := send(t, client(5*time.Second), "POST", h.srv.URL+start, startBody,
-			HeaderSession, "", "Connection", "keep-alive, X-Hop", "Te", "trailers")
+			"Connection", "keep-alive, X-Hop", "X-Hop", "this connection only", "Te", "trailers", "X-End", "to the upstream")
 		require.NoError(t, err)
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, "yes", resp.Header.Get("X-Upstream"))
@@ -52,7 +52,9 @@ func TestUpstream_passThroughIsTheSameAnswerEitherWay(t *testing.T) {
 		got := h.up.headers[0]
 		assert.NotEmpty(t, got.Get("Authorization"), "end-to-end headers pass")
 		assert.NotEmpty(t, got.Get("X-Timestamp"))
+		assert.Equal(t, "to the upstream", got.Get("X-End"))
 		assert.Empty(t, got.Get("Te"), "hop-by-hop headers stop at the proxy")
+		assert.Empty(t, got.Get("X-Hop"), "so do the headers Connection names")
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -358,11 +359,7 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 		proxyError(w, http.StatusBadRequest, "bad-request", "cannot forward: %v", err)
 		return nil, false
 	}
-	for k, v := range r.Header {
-		if !hopHeader(k) {
-			out.Header[k] = v
-		}
-	}
+	endToEnd(out.Header, r.Header)
 	out.ContentLength = int64(len(body))
 	resp, err := p.client.Do(out)
 	if err != nil {
@@ -384,11 +381,8 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 		return nil, false
 	}
 	h := make(http.Header, len(resp.Header))
-	for k, v := range resp.Header {
-		if !hopHeader(k) && k != "Content-Length" {
-			h[k] = v
-		}
-	}
+	endToEnd(h, resp.Header)
+	delete(h, "Content-Length") // the proxy sets its own
 	return &answer{status: resp.StatusCode, header: h, body: b}, true
 }
 
@@ -403,11 +397,7 @@ func upstreamAnswerError(ac *attemptCtx, w http.ResponseWriter) {
 func (p *Proxy) forwardInProcess(ctx context.Context, ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
 	in := r.WithContext(ctx)
 	in.Header = make(http.Header, len(r.Header))
-	for k, v := range r.Header {
-		if !hopHeader(k) {
-			in.Header[k] = v
-		}
-	}
+	endToEnd(in.Header, r.Header)
 	in.Body = io.NopCloser(bytes.NewReader(body))
 	in.ContentLength = int64(len(body))
 	in.TransferEncoding = nil
@@ -432,12 +422,10 @@ func (p *Proxy) forwardInProcess(ctx context.Context, ac *attemptCtx, w http.Res
 		ac.a.Outcome = OutClientGone
 		return nil, false
 	}
-	for k := range capt.header {
-		if hopHeader(k) || k == "Content-Length" {
-			delete(capt.header, k)
-		}
-	}
-	return &answer{status: capt.status, header: capt.header, body: capt.body}, true
+	h := make(http.Header, len(capt.header))
+	endToEnd(h, capt.header)
+	delete(h, "Content-Length") // the proxy sets its own
+	return &answer{status: capt.status, header: h, body: capt.body}, true
 }
 
 // callHandler runs h and returns what it panicked with, if it did: for
@@ -479,6 +467,25 @@ func (c *captured) Write(b []byte) (int, error) {
 }
 
 var errAnswerTooLarge = fmt.Errorf("upstream answer over %d bytes", MaxUpstreamBody)
+
+// endToEnd copies the end-to-end headers of src into dst: neither the
+// hop-by-hop ones nor those the Connection header names (RFC 9110 section
+// 7.6.1), which concern only one connection and stop at the proxy.
+func endToEnd(dst, src http.Header) {
+	var named []string
+	for _, v := range src["Connection"] {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				named = append(named, http.CanonicalHeaderKey(f))
+			}
+		}
+	}
+	for k, v := range src {
+		if !hopHeader(k) && !slices.Contains(named, k) {
+			dst[k] = v
+		}
+	}
+}
 
 func hopHeader(k string) bool {
 	switch http.CanonicalHeaderKey(k) {
