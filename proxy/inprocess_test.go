@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vcheck/vcheck/fixtures"
 )
 
 // upstreamKinds runs f with the upstream over HTTP and in-process: a rule
@@ -115,10 +119,53 @@ func TestUpstream_inProcessStartNeedsNoConsent(t *testing.T) {
 // inProcess serves handler in-process behind a proxy and returns its URL.
 func inProcess(t *testing.T, handler http.Handler) (*Proxy, string) {
 	t.Helper()
-	p, err := New(Config{Handler: handler, MaxHang: 2 * time.Second})
+	return behind(t, true, handler)
+}
+
+// behind puts a proxy in front of handler, in-process or on a port of its
+// own, and returns the proxy and its URL.
+func behind(t *testing.T, inProcess bool, handler http.Handler) (*Proxy, string) {
+	t.Helper()
+	cfg := Config{MaxHang: 2 * time.Second}
+	if inProcess {
+		cfg.Handler = handler
+	} else {
+		cfg.Upstream = newServer(t, handler)
+	}
+	p, err := New(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
 	return p, newServer(t, p)
+}
+
+func TestUpstream_gzipAnswerIsRelayedAsIsAndRecordedDecoded(t *testing.T) {
+	t.Parallel()
+	golden, ok := fixtures.Golden(40003)
+	require.True(t, ok)
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, _ = zw.Write(golden)
+	require.NoError(t, zw.Close())
+	upstreamKinds(t, func(t *testing.T, inProcess bool) {
+		p, url := behind(t, inProcess, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.Header.Get("Accept-Encoding") == "gzip" {
+				w.Header().Set("Content-Encoding", "gzip")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write(zipped.Bytes())
+				return
+			}
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write(golden)
+		}))
+		tr := &http.Transport{DisableKeepAlives: true, DisableCompression: true}
+		resp, body, err := send(t, &http.Client{Transport: tr, Timeout: 5 * time.Second}, "GET", url+"/x", "", "Accept-Encoding", "gzip")
+		require.NoError(t, err)
+		assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+		assert.Equal(t, zipped.Bytes(), body, "relayed byte for byte")
+		require.Eventually(t, func() bool { return len(p.Global().Attempts) == 1 }, 5*time.Second, 5*time.Millisecond)
+		assert.Equal(t, 40003, p.Global().Attempts[0].ErrorCode, "the record reads the inflated body")
+	})
 }
 
 func TestUpstream_inProcessFailuresAreTheProxysOwn(t *testing.T) {

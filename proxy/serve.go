@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -305,7 +306,7 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 	}
 	ac.a.Status = ans.status
 	if ans.status >= 400 || sinch != nil {
-		if e := contracts.ParseErrorBody(ans.body[:min(len(ans.body), maxParsedBody)]); e != nil && e.Code != 0 {
+		if e := contracts.ParseErrorBody(decoded(ans)); e != nil && e.Code != 0 {
 			ac.a.ErrorCode = e.Code
 		}
 	}
@@ -321,6 +322,22 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 	w.WriteHeader(ans.status)
 	_, _ = w.Write(ans.body)
 	ac.a.Outcome = OutAnswered
+}
+
+// decoded returns at most maxParsedBody bytes of the answer's body as the
+// client will read it: a gzip body (a real upstream answers one to a client
+// that accepts it; the proxy relays it as is) is inflated first, so that
+// the record still learns the errorCode sent.
+func decoded(ans *answer) []byte {
+	if !strings.EqualFold(ans.header.Get("Content-Encoding"), "gzip") {
+		return ans.body[:min(len(ans.body), maxParsedBody)]
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(ans.body))
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(zr, maxParsedBody))
+	return b
 }
 
 // wait sleeps d unless the client hangs up first; it reports whether d passed.
