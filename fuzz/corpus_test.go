@@ -117,6 +117,7 @@ func corpusSeeds(t *testing.T) map[string][]seed {
 		"FuzzParseStatus":         statuses,
 		"FuzzAuthorizationHeader": headers,
 		"FuzzSignVerify":          signVerify,
+		"FuzzProxyHandler":        proxySeeds(),
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package fuzz holds vcheck's native Go fuzz targets: the error-body parser,
-// the status string, the Authorization header, and signing against
-// verifying. It has no code of its own outside its tests.
+// the status string, the Authorization header, signing against verifying,
+// the mock's handler, the proxy's rule grammar and the proxy's handler
+// (rules, admin API, record). It has no code of its own outside its tests.
 //
 // The targets are in the standard testing.F form, so that OSS-Fuzz's
 // compile_native_go_fuzzer_v2 builds them unchanged (design.md): every file
@@ -17,5 +18,5 @@
 //
 //	go test -run '^$' -fuzz '^FuzzParseErrorBody$' -fuzztime 60s ./fuzz/
 //
-// fuzz imports what it fuzzes (contracts); nothing imports fuzz.
+// fuzz imports what it fuzzes (contracts, mock, proxy); nothing imports fuzz.
 package fuzz
