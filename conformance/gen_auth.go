@@ -27,7 +27,7 @@ func genUUID() *rapid.Generator[string] {
 func genSecret() *rapid.Generator[contracts.Secret] {
 	return rapid.Custom(func(t *rapid.T) contracts.Secret {
 		b := rapid.SliceOfN(rapid.Byte(), 16, 16).Draw(t, "secret bytes")
-		return contracts.Secret(base64.StdEncoding.EncodeToString(b))
+		return contracts.NewSecret(base64.StdEncoding.EncodeToString(b))
 	})
 }
 

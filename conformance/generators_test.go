@@ -19,7 +19,7 @@ import (
 )
 
 // testCred is the documented test vector's key and secret (facts.md).
-var testCred = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: "BeIukql3pTKJ8RGL5zo0DA=="}
+var testCred = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: contracts.NewSecret("BeIukql3pTKJ8RGL5zo0DA==")}
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 

@@ -208,7 +208,7 @@ func (r Request) authorization(cred contracts.Credentials, path, ts string, now 
 	if r.Auth.Key != "" {
 		key = r.Auth.Key
 	}
-	if r.Auth.Secret != "" {
+	if !r.Auth.Secret.IsZero() {
 		secret = r.Auth.Secret
 	}
 	switch r.Auth.Scheme {

@@ -53,7 +53,7 @@ func BenchmarkParseErrorBodyBaseline(b *testing.B) {
 	}
 }
 
-var benchCred = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: "BeIukql3pTKJ8RGL5zo0DA=="}
+var benchCred = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: contracts.NewSecret("BeIukql3pTKJ8RGL5zo0DA==")}
 
 const benchStartBody = `{"identity": {"type": "number", "endpoint": "+46700000000"}, "method": "sms"}`
 

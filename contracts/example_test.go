@@ -66,7 +66,7 @@ func ExampleSignRequest() {
 	body := `{"identity":{"type":"number","endpoint":"+33444555666"},"method":"sms"}`
 	req := httptest.NewRequest(http.MethodPost, "https://verification.api.sinch.com/path/pathParamValue", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-	cred := contracts.Credentials{Key: "my-key-id", Secret: "bXkta2V5LXNlY3JldA=="}
+	cred := contracts.Credentials{Key: "my-key-id", Secret: contracts.NewSecret("bXkta2V5LXNlY3JldA==")}
 	now := time.Date(2023, 11, 22, 9, 10, 11, 999_000_000, time.UTC)
 
 	if err := contracts.SignRequest(req, nil, cred, now); err != nil {

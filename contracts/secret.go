@@ -3,14 +3,32 @@ package contracts
 import (
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"strings"
 )
 
 // Secret is an application secret. It cannot print: String, GoString,
-// Format, MarshalJSON and MarshalText all give "REDACTED", so a Secret that
-// reaches a log, a report or an error message shows nothing. Use Reveal
-// where the value itself is needed (signing, Basic auth).
-type Secret string
+// Format, MarshalJSON, MarshalText and LogValue all give "REDACTED", so a
+// Secret that reaches a log, a report or an error message shows nothing.
+// The value sits behind a pointer, so that even where fmt cannot call those
+// methods (a Secret in an unexported struct field, printed with %v) it
+// prints an address, never the value. Make one with NewSecret; use Reveal
+// where the value itself is needed (signing, Basic auth). The zero Secret
+// is empty. Secrets are not comparable with == (that would compare
+// pointers); compare what Reveal returns, in constant time where it
+// matters.
+type Secret struct {
+	_ [0]func() // not comparable
+	v *string
+}
+
+// NewSecret returns v as a Secret.
+func NewSecret(v string) Secret {
+	if v == "" {
+		return Secret{}
+	}
+	return Secret{v: &v}
+}
 
 const redacted = "REDACTED"
 
@@ -19,10 +37,19 @@ func (Secret) GoString() string                { return redacted }
 func (Secret) Format(f fmt.State, _ rune)      { _, _ = f.Write([]byte(redacted)) }
 func (Secret) MarshalText() ([]byte, error)    { return []byte(redacted), nil }
 func (Secret) MarshalJSON() ([]byte, error)    { return []byte(`"` + redacted + `"`), nil }
-func (s *Secret) UnmarshalText(b []byte) error { *s = Secret(b); return nil }
+func (Secret) LogValue() slog.Value            { return slog.StringValue(redacted) }
+func (s *Secret) UnmarshalText(b []byte) error { *s = NewSecret(string(b)); return nil }
 
 // Reveal returns the secret's value.
-func (s Secret) Reveal() string { return string(s) }
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // Key decodes the secret into the HMAC key. The docs say the secret is
 // base64; the official SDKs differ in how strictly they decode it (facts.md
@@ -31,7 +58,7 @@ func (s Secret) Reveal() string { return string(s) }
 // are ignored, as base64 decoders do; a secret that decodes to no bytes is
 // an error, never an empty HMAC key.
 func (s Secret) Key() ([]byte, error) {
-	v := string(s)
+	v := s.Reveal()
 	if strings.ContainsAny(v, "\r\n") {
 		v = strings.Map(func(r rune) rune {
 			if r == '\r' || r == '\n' {
@@ -49,7 +76,7 @@ func (s Secret) Key() ([]byte, error) {
 			return k, nil
 		}
 	}
-	return nil, fmt.Errorf("application secret is not base64 (%d characters)", len(s))
+	return nil, fmt.Errorf("application secret is not base64 (%d characters)", len(s.Reveal()))
 }
 
 // Credentials are an application key and secret.

@@ -21,7 +21,7 @@ import (
 func TestSecretNeverPrints(t *testing.T) {
 	t.Parallel()
 	const value = "JViE5vDor0Sw3WllZka15Q=="
-	s := contracts.Secret(value)
+	s := contracts.NewSecret(value)
 	cred := contracts.Credentials{Key: "5F5C418A0F914BBC8234A9BF5EDDAD97", Secret: s}
 	holder := struct {
 		Name   string
@@ -29,9 +29,20 @@ func TestSecretNeverPrints(t *testing.T) {
 		Ptr    *contracts.Secret
 	}{"app", s, &s}
 
+	// fmt cannot call a method of a value it reached through an unexported
+	// field: there the Secret must be opaque by its shape.
+	hidden := struct {
+		name  string
+		cred  contracts.Credentials
+		creds []contracts.Credentials
+		s     contracts.Secret
+		p     *contracts.Secret
+	}{"app", cred, []contracts.Credentials{cred}, s, &s}
+
 	var outputs []string
 	for _, verb := range []string{"%v", "%s", "%q", "%+v", "%#v", "%x", "%X", "%d", "%10s", "%T=%[1]v"} {
-		outputs = append(outputs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s), fmt.Sprintf(verb, cred), fmt.Sprintf(verb, holder))
+		outputs = append(outputs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s), fmt.Sprintf(verb, cred), fmt.Sprintf(verb, holder),
+			fmt.Sprintf(verb, hidden), fmt.Sprintf(verb, &hidden))
 	}
 	outputs = append(outputs,
 		fmt.Sprint(s), fmt.Sprintln(s, cred), s.String(), s.GoString(),
@@ -49,8 +60,8 @@ func TestSecretNeverPrints(t *testing.T) {
 		}
 	}
 	var logs bytes.Buffer
-	slog.New(slog.NewTextHandler(&logs, nil)).Info("signing", "secret", s, "cred", cred)
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("signing", "secret", s, "cred", cred)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("signing", "secret", s, "cred", cred, "hidden", hidden)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("signing", "secret", s, "cred", cred, "hidden", hidden)
 	outputs = append(outputs, logs.String())
 
 	for _, out := range outputs {
@@ -62,6 +73,10 @@ func TestSecretNeverPrints(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"Key":"5F5C418A0F914BBC8234A9BF5EDDAD97","Secret":"REDACTED"}`, string(j))
 	assert.Equal(t, value, s.Reveal(), "Reveal is the one way to the value")
+	assert.True(t, contracts.Secret{}.IsZero())
+	assert.True(t, contracts.NewSecret("").IsZero())
+	assert.Empty(t, contracts.Secret{}.Reveal())
+	assert.False(t, s.IsZero())
 }
 
 func TestSecretUnmarshal(t *testing.T) {
@@ -93,13 +108,13 @@ func TestSecretKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := contracts.Secret(tt.secret).Key()
+			got, err := contracts.NewSecret(tt.secret).Key()
 			require.NoError(t, err, tt.reason)
 			assert.Equal(t, tt.want, got, tt.reason)
 		})
 	}
 	for _, bad := range []string{"", "==", "\r", "\n\n", "==\r\n", "not*base64!", "A", "JViE5vDor0Sw3WllZka15Q==\x00"} {
-		_, err := contracts.Secret(bad).Key()
+		_, err := contracts.NewSecret(bad).Key()
 		if assert.Error(t, err, "%q", bad) && len(bad) > 2 {
 			assert.NotContains(t, err.Error(), bad, "the error does not quote the secret")
 		}

@@ -33,9 +33,9 @@ type vector struct {
 }
 
 var (
-	credSMS   = contracts.Credentials{Key: "5F5C418A0F914BBC8234A9BF5EDDAD97", Secret: "JViE5vDor0Sw3WllZka15Q=="}
-	credVoice = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: "BeIukql3pTKJ8RGL5zo0DA=="}
-	credJava  = contracts.Credentials{Key: "my-key-id", Secret: "bXkta2V5LXNlY3JldA=="}
+	credSMS   = contracts.Credentials{Key: "5F5C418A0F914BBC8234A9BF5EDDAD97", Secret: contracts.NewSecret("JViE5vDor0Sw3WllZka15Q==")}
+	credVoice = contracts.Credentials{Key: "669E367E-6BBA-48AB-AF15-266871C28135", Secret: contracts.NewSecret("BeIukql3pTKJ8RGL5zo0DA==")}
+	credJava  = contracts.Credentials{Key: "my-key-id", Secret: contracts.NewSecret("bXkta2V5LXNlY3JldA==")}
 	startBody = `{"identity": {"type": "number", "endpoint": "+46700000000"}, "method": "sms"}`
 	aceBody   = `{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}`
 	javaBody  = `{"identity":{"type":"number","endpoint":"+33444555666"},"method":"sms"}`
@@ -170,7 +170,7 @@ func TestSignRequestErrors(t *testing.T) {
 	t.Run("bad secret", func(t *testing.T) {
 		t.Parallel()
 		req := httptest.NewRequest(http.MethodPost, "/verification/v1/verifications", nil)
-		err := contracts.SignRequest(req, []byte("{}"), contracts.Credentials{Key: "k", Secret: "not*base64!"}, now)
+		err := contracts.SignRequest(req, []byte("{}"), contracts.Credentials{Key: "k", Secret: contracts.NewSecret("not*base64!")}, now)
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "not*base64!", "never the secret")
 		assert.Empty(t, req.Header.Get("Authorization"), "nothing half-signed")

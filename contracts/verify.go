@@ -93,7 +93,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 		case key == "":
 			return malformed("empty application key")
 		}
-		return Authorization{Scheme: SchemeBasic, Key: key, Secret: Secret(secret)}, nil
+		return Authorization{Scheme: SchemeBasic, Key: key, Secret: NewSecret(secret)}, nil
 	}
 	return malformed("unknown scheme %q (want Application or Basic)", truncate(scheme, 32))
 }

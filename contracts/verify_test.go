@@ -274,7 +274,7 @@ func TestVerifierOptions(t *testing.T) {
 	t.Run("unusable server secret", func(t *testing.T) {
 		t.Parallel()
 		v := newVerifier()
-		v.Credentials = []contracts.Credentials{{Key: credVoice.Key, Secret: "not*base64"}}
+		v.Credentials = []contracts.Credentials{{Key: credVoice.Key, Secret: contracts.NewSecret("not*base64")}}
 		_, err := v.Verify(req, []byte(startBody))
 		var ae *contracts.AuthError
 		require.ErrorAs(t, err, &ae)
@@ -290,7 +290,7 @@ func TestParseAuthorization(t *testing.T) {
 
 	a, err = contracts.ParseAuthorization("Basic " + base64.StdEncoding.EncodeToString([]byte("key:se:cret")))
 	require.NoError(t, err)
-	assert.Equal(t, contracts.Authorization{Scheme: contracts.SchemeBasic, Key: "key", Secret: "se:cret"}, a, "the secret is everything after the first colon")
+	assert.Equal(t, contracts.Authorization{Scheme: contracts.SchemeBasic, Key: "key", Secret: contracts.NewSecret("se:cret")}, a, "the secret is everything after the first colon")
 
 	_, err = contracts.ParseAuthorization("Bearer " + strings.Repeat("x", 100))
 	require.Error(t, err)

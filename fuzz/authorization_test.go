@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/vcheck/vcheck/contracts"
@@ -36,7 +37,7 @@ func FuzzAuthorizationHeader(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseAuthorization(%q) = %+v, which renders as %q: %v", value, a, rendered, err)
 		}
-		if b != a {
+		if !reflect.DeepEqual(b, a) { // compares the secrets' values, not their pointers
 			t.Fatalf("ParseAuthorization(%q) = %+v; rendered %q parses to %+v", value, a, rendered, b)
 		}
 	})

@@ -90,7 +90,7 @@ func corpusSeeds(t *testing.T) map[string][]seed {
 		if v.name == "node-reference-my-ref-percent-encoded" || v.name == "status-by-identity-with-query" || v.name == "report-by-id-url-safe-secret" {
 			continue // not documented signatures
 		}
-		cred := contracts.Credentials{Key: v.key, Secret: contracts.Secret(v.secret)}
+		cred := contracts.Credentials{Key: v.key, Secret: contracts.NewSecret(v.secret)}
 		signed, err := contracts.Sign(cred, v.method, v.path, v.contentType, v.timestamp, []byte(v.body))
 		require.NoError(t, err, v.name)
 		headers = append(headers,

@@ -16,7 +16,7 @@ import (
 
 // proxyCred signs FuzzProxyHandler's requests; its secret must never reach
 // the record or an admin answer.
-var proxyCred = contracts.Credentials{Key: "fuzz-proxy-key", Secret: "ZnV6eiBwcm94eSBzZWNyZXQ="} // base64("fuzz proxy secret")
+var proxyCred = contracts.Credentials{Key: "fuzz-proxy-key", Secret: contracts.NewSecret("ZnV6eiBwcm94eSBzZWNyZXQ=")} // base64("fuzz proxy secret")
 
 // proxyFuzzRules are the global rules of FuzzProxyHandler: every condition
 // kind and every action that answers without taking the connection over

@@ -26,7 +26,7 @@ func FuzzSignVerify(f *testing.F) {
 		if !strings.HasPrefix(path, "/") || key == "" || strings.ContainsFunc(key, notInKey) {
 			return // a resource is a path; see notInKey
 		}
-		cred := contracts.Credentials{Key: key, Secret: contracts.Secret(secret)}
+		cred := contracts.Credentials{Key: key, Secret: contracts.NewSecret(secret)}
 		hmacKey, err := cred.Secret.Key()
 		if err != nil {
 			return
@@ -101,7 +101,7 @@ func FuzzSignVerify(f *testing.F) {
 			r.Header.Set("Authorization", scheme+" "+key+":"+base64.StdEncoding.EncodeToString(raw))
 		}), body)
 		hmacKey[0] ^= 1
-		other := &contracts.Verifier{Credentials: []contracts.Credentials{{Key: key, Secret: contracts.Secret(base64.StdEncoding.EncodeToString(hmacKey))}}, Now: v.Now}
+		other := &contracts.Verifier{Credentials: []contracts.Credentials{{Key: key, Secret: contracts.NewSecret(base64.StdEncoding.EncodeToString(hmacKey))}}, Now: v.Now}
 		refuse("secret", contracts.FailureSignatureMismatch, other, req, body)
 	})
 }

@@ -243,7 +243,7 @@ func TestAuthOrder(t *testing.T) {
 		}, 40107},
 		{"wrong Basic secret", func() *http.Request {
 			req := a.request(http.MethodGet, unknownRoute, "")
-			req.Header.Set("Authorization", contracts.BasicAuthorization(contracts.Credentials{Key: a.cred.Key, Secret: "d3Jvbmc="}))
+			req.Header.Set("Authorization", contracts.BasicAuthorization(contracts.Credentials{Key: a.cred.Key, Secret: contracts.NewSecret("d3Jvbmc=")}))
 			return req
 		}, 40107},
 		{"missing timestamp beats a bad signature", func() *http.Request {

@@ -62,7 +62,7 @@ func TestEveryDocumentedCode(t *testing.T) {
 		}},
 		{40102, func() *http.Request {
 			req := a.request(http.MethodGet, start+"/id/x", "")
-			other := contracts.Credentials{Key: a.cred.Key, Secret: contracts.Secret(base64.StdEncoding.EncodeToString([]byte("another secret!!")))}
+			other := contracts.Credentials{Key: a.cred.Key, Secret: contracts.NewSecret(base64.StdEncoding.EncodeToString([]byte("another secret!!")))}
 			require.NoError(t, contracts.SignRequest(req, nil, other, time.Now()))
 			return req
 		}},

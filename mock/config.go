@@ -12,7 +12,7 @@ import (
 // `vcheck serve`), never valid against the real API.
 var DefaultCredentials = contracts.Credentials{
 	Key:    "vcheck-test-key",
-	Secret: "dmNoZWNrIG1vY2sgb25seQ==", // base64("vcheck mock only")
+	Secret: contracts.NewSecret("dmNoZWNrIG1vY2sgb25seQ=="), // base64("vcheck mock only")
 }
 
 // The defaults of Config's zero fields.

@@ -18,8 +18,8 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		field string
 	}{
 		{mock.Config{Credentials: []contracts.Credentials{}}, "Credentials"},
-		{mock.Config{Credentials: []contracts.Credentials{{Key: "", Secret: "c2VjcmV0"}}}, "Credentials[0].Key"},
-		{mock.Config{Credentials: []contracts.Credentials{mock.DefaultCredentials, {Key: "k", Secret: "*not base64*"}}}, "Credentials[1].Secret"},
+		{mock.Config{Credentials: []contracts.Credentials{{Key: "", Secret: contracts.NewSecret("c2VjcmV0")}}}, "Credentials[0].Key"},
+		{mock.Config{Credentials: []contracts.Credentials{mock.DefaultCredentials, {Key: "k", Secret: contracts.NewSecret("*not base64*")}}}, "Credentials[1].Secret"},
 		{mock.Config{MaxSkew: -time.Second}, "MaxSkew"},
 		{mock.Config{VelocityWindow: -time.Second}, "VelocityWindow"},
 		{mock.Config{SlowDelay: -time.Second}, "SlowDelay"},

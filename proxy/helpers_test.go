@@ -19,7 +19,7 @@ import (
 )
 
 // testCred is what the tests sign with; the record must never show it.
-var testCred = contracts.Credentials{Key: "proxy-test-key", Secret: "cHJveHkgdGVzdCBzZWNyZXQ="} // base64("proxy test secret")
+var testCred = contracts.Credentials{Key: "proxy-test-key", Secret: contracts.NewSecret("cHJveHkgdGVzdCBzZWNyZXQ=")} // base64("proxy test secret")
 
 // upstream is a stand-in for the API: it answers 200 {"id":"N"} and counts
 // what it executed.

@@ -33,7 +33,7 @@ func SignArgs(r conformance.Request) []string {
 	if a.Key != "" {
 		args = append(args, "--key", a.Key)
 	}
-	if a.Secret != "" {
+	if !a.Secret.IsZero() {
 		args = append(args, "--wrong-secret")
 	}
 	o := a.Sign
@@ -184,7 +184,7 @@ func authShape(a conformance.Auth) string {
 	}
 	switch a.Scheme {
 	case conformance.AuthBasic:
-		if a.Secret != "" {
+		if !a.Secret.IsZero() {
 			return "Basic <base64 of " + key + ":a wrong secret>"
 		}
 		return "Basic <base64 of " + key + ":$SINCH_APPLICATION_SECRET>"
@@ -196,7 +196,7 @@ func authShape(a conformance.Auth) string {
 	s := contracts.SchemeApplication + " " + key + ":<signature"
 	o := a.Sign
 	var parts []string
-	if a.Secret != "" {
+	if !a.Secret.IsZero() {
 		parts = append(parts, "a wrong secret")
 	}
 	if o.Method != "" {

@@ -20,7 +20,7 @@ import (
 	"github.com/vcheck/vcheck/runner"
 )
 
-var testCred = contracts.Credentials{Key: "hostile-test-key", Secret: "aG9zdGlsZS10ZXN0LXNlY3JldA=="}
+var testCred = contracts.Credentials{Key: "hostile-test-key", Secret: contracts.NewSecret("aG9zdGlsZS10ZXN0LXNlY3JldA==")}
 
 // hostile runs a small suite against a target written to misbehave and
 // returns the summary and error; the context bounds the whole run so a

@@ -101,11 +101,11 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		}
 		defer running.Close()
 		tgt.URL = running.URL
-		if cred.Key == "" && cred.Secret == "" {
+		if cred.Key == "" && cred.Secret.IsZero() {
 			cred = defaultCred
 		}
 	}
-	if cred.Key == "" || cred.Secret == "" {
+	if cred.Key == "" || cred.Secret.IsZero() {
 		return nil, configf("no credentials: set --key and --secret, or SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET")
 	}
 	if _, err := cred.Secret.Key(); err != nil && !o.Basic {

@@ -134,7 +134,7 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	o.Upstream, o.Handler, o.Credentials = up.url, up.handler, up.cred
 	if !up.embedded() {
 		o.Credentials.Key = os.Getenv("SINCH_APPLICATION_KEY")
-		o.Credentials.Secret = contracts.Secret(os.Getenv("SINCH_APPLICATION_SECRET"))
+		o.Credentials.Secret = contracts.NewSecret(os.Getenv("SINCH_APPLICATION_SECRET"))
 	}
 	rep, err := kit.Run(ctx, k, o)
 	if err != nil {

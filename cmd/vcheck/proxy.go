@@ -92,7 +92,7 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	cfg.Scenarios = k.ProxyScenarios()
 	if key, sec := os.Getenv("SINCH_APPLICATION_KEY"), os.Getenv("SINCH_APPLICATION_SECRET"); sec != "" {
-		cfg.Credentials = append(cfg.Credentials, contracts.Credentials{Key: key, Secret: contracts.Secret(sec)})
+		cfg.Credentials = append(cfg.Credentials, contracts.Credentials{Key: key, Secret: contracts.NewSecret(sec)})
 	}
 	up, err := newUpstream(*upstream)
 	if err != nil {

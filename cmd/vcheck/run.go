@@ -54,7 +54,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if *secret == "" {
 		*secret = os.Getenv("SINCH_APPLICATION_SECRET")
 	}
-	o.Credentials = contracts.Credentials{Key: *key, Secret: contracts.Secret(*secret)}
+	o.Credentials = contracts.Credentials{Key: *key, Secret: contracts.NewSecret(*secret)}
 	switch *auth {
 	case "signed":
 	case "basic":

@@ -119,7 +119,7 @@ func serveCredentials(key, secret string) (contracts.Credentials, bool, error) {
 	case secret == "":
 		return contracts.Credentials{}, false, usagef("--key without --secret (or SINCH_APPLICATION_SECRET)")
 	}
-	cred := contracts.Credentials{Key: key, Secret: contracts.Secret(secret)}
+	cred := contracts.Credentials{Key: key, Secret: contracts.NewSecret(secret)}
 	if _, err := cred.Secret.Key(); err != nil {
 		return contracts.Credentials{}, false, usagef("--secret: %v", err) // the error never holds the secret
 	}

@@ -156,7 +156,7 @@ func TestServe_ownCredentialsAreNotPrinted(t *testing.T) {
 	req, err := http.NewRequest(http.MethodPost, s.url+"/verification/v1/verifications", strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	require.NoError(t, contracts.SignRequest(req, []byte(body), contracts.Credentials{Key: "my-key", Secret: secret}, time.Now()))
+	require.NoError(t, contracts.SignRequest(req, []byte(body), contracts.Credentials{Key: "my-key", Secret: contracts.NewSecret(secret)}, time.Now()))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	e := contracts.ParseError(resp)

@@ -66,10 +66,10 @@ func runSign(ctx context.Context, args []string, out, _ io.Writer) error {
 		r.Header.Set("Content-Type", *ct)
 	}
 	if *wrongSecret {
-		r.Auth.Secret = contracts.Secret("d3JvbmctdmNoZWNrLXNlY3JldA==") // base64("wrong-vcheck-secret")
+		r.Auth.Secret = contracts.NewSecret("d3JvbmctdmNoZWNrLXNlY3JldA==") // base64("wrong-vcheck-secret")
 	}
-	cred := contracts.Credentials{Key: os.Getenv(*keyEnv), Secret: contracts.Secret(os.Getenv(*secretEnv))}
-	if r.Auth.Scheme != conformance.AuthNone && (cred.Key == "" || cred.Secret == "") {
+	cred := contracts.Credentials{Key: os.Getenv(*keyEnv), Secret: contracts.NewSecret(os.Getenv(*secretEnv))}
+	if r.Auth.Scheme != conformance.AuthNone && (cred.Key == "" || cred.Secret.IsZero()) {
 		return usagef("set %s and %s: the credentials are read from the environment only", *keyEnv, *secretEnv)
 	}
 	req, err := r.Build(ctx, "http://vcheck.invalid", cred, time.Now(), nil)
