@@ -49,23 +49,9 @@ func FuzzMockHandler(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, err := http.NewRequestWithContext(context.Background(), method, "http://vcheck.test"+path, bytes.NewReader(body))
-		if err != nil {
-			return // net/http refuses the method or the URL before any handler sees it
-		}
-		for _, line := range strings.Split(headers, "\n") {
-			name, value, ok := strings.Cut(line, ":")
-			if name = strings.TrimSpace(name); ok && name != "" {
-				req.Header.Add(name, strings.TrimSpace(value))
-			}
-		}
-		switch ((auth % 3) + 3) % 3 {
-		case authSigned:
-			if err := contracts.SignRequest(req, body, mock.DefaultCredentials, mockNow()); err != nil {
-				t.Fatal(err)
-			}
-		case authBasic:
-			req.Header.Set("Authorization", contracts.BasicAuthorization(mock.DefaultCredentials))
+		req, ok := fuzzRequest(t, method, path, headers, body, auth, mock.DefaultCredentials)
+		if !ok {
+			return
 		}
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
@@ -95,6 +81,33 @@ func FuzzMockHandler(f *testing.F) {
 			t.Fatalf("HTTP %d body %q: not the catalog's %d", res.StatusCode, got, spec.Code)
 		}
 	})
+}
+
+// fuzzRequest builds the request of a handler target: method, path, the
+// headers as "Name: value" lines, body, and the authentication auth
+// (modulo 3) applies with cred at mockNow. false: net/http refuses the
+// method or the URL before any handler sees it.
+func fuzzRequest(t *testing.T, method, path, headers string, body []byte, auth int, cred contracts.Credentials) (*http.Request, bool) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, "http://vcheck.test"+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, false
+	}
+	for _, line := range strings.Split(headers, "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if name = strings.TrimSpace(name); ok && name != "" {
+			req.Header.Add(name, strings.TrimSpace(value))
+		}
+	}
+	switch ((auth % 3) + 3) % 3 {
+	case authSigned:
+		if err := contracts.SignRequest(req, body, cred, mockNow()); err != nil {
+			t.Fatal(err)
+		}
+	case authBasic:
+		req.Header.Set("Authorization", contracts.BasicAuthorization(cred))
+	}
+	return req, true
 }
 
 // checkMockSuccess accepts a documented success body: a JSON object with a

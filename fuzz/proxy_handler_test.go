@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -66,23 +65,9 @@ func FuzzProxyHandler(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer p.Close()
-		req, err := http.NewRequestWithContext(context.Background(), method, "http://vcheck.test"+path, bytes.NewReader(body))
-		if err != nil {
-			return // net/http refuses the method or the URL before any handler sees it
-		}
-		for _, line := range strings.Split(headers, "\n") {
-			name, value, ok := strings.Cut(line, ":")
-			if name = strings.TrimSpace(name); ok && name != "" {
-				req.Header.Add(name, strings.TrimSpace(value))
-			}
-		}
-		switch ((auth % 3) + 3) % 3 {
-		case authSigned:
-			if err := contracts.SignRequest(req, body, proxyCred, mockNow()); err != nil {
-				t.Fatal(err)
-			}
-		case authBasic:
-			req.Header.Set("Authorization", contracts.BasicAuthorization(proxyCred))
+		req, ok := fuzzRequest(t, method, path, headers, body, auth, proxyCred)
+		if !ok {
+			return
 		}
 		admin := strings.HasPrefix(req.URL.Path, proxy.AdminPrefix)
 		rec := httptest.NewRecorder()
