@@ -244,5 +244,5 @@ func TestNew_inProcessNeedsNoUpstreamURL(t *testing.T) {
 	_, err = New(Config{Handler: http.NotFoundHandler()})
 	require.NoError(t, err)
 	_, err = ParseUpstream("ftp://x")
-	require.ErrorContains(t, err, `upstream "ftp://x": want an http or https base URL`)
+	require.ErrorContains(t, err, `upstream "ftp://x": want an http:// or https:// URL`)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/internal/loopback"
 )
 
 // The defaults of Config's zero fields.
@@ -154,7 +154,7 @@ func New(cfg Config) (*Proxy, error) {
 	p := &Proxy{
 		cfg:      cfg,
 		up:       up,
-		loopback: cfg.Handler != nil || isLoopback(up.Hostname()),
+		loopback: cfg.Handler != nil || loopback.URL(up),
 		client: &http.Client{
 			Transport:     tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -171,14 +171,7 @@ func New(cfg Config) (*Proxy, error) {
 // ParseUpstream checks an upstream base URL: http or https, a host, no
 // query or fragment; a trailing slash is dropped.
 func ParseUpstream(raw string) (*url.URL, error) {
-	up, err := url.Parse(strings.TrimSuffix(raw, "/"))
-	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
-		return nil, fmt.Errorf("upstream %q: want an http or https base URL", raw)
-	}
-	if up.RawQuery != "" || up.Fragment != "" {
-		return nil, fmt.Errorf("upstream %q: no query or fragment", raw)
-	}
-	return up, nil
+	return loopback.ParseBaseURL("upstream", raw)
 }
 
 // Seed is the seed of the p= draws, to print so a run can be repeated.
@@ -186,14 +179,6 @@ func (p *Proxy) Seed() uint64 { return p.seed }
 
 // UpstreamIsLoopback reports whether the upstream is on this machine.
 func (p *Proxy) UpstreamIsLoopback() bool { return p.loopback }
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
 
 // ServeHTTP serves the default port: the admin API under /__vcheck/, a
 // session selected by the Vcheck-Session header, or the global rules.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/kit"
 )
 
@@ -124,8 +125,14 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return usagef("--known-failing: %v", err)
 		}
 	}
-	if *upstream != "embedded" && !strings.HasPrefix(*upstream, "http://127.0.0.1") && !strings.HasPrefix(*upstream, "http://localhost") {
-		return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", *upstream)
+	if *upstream != "embedded" {
+		u, err := loopback.ParseBaseURL("--upstream", *upstream)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		if !loopback.URL(u) {
+			return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", u.Redacted())
+		}
 	}
 	up, err := newUpstream(*upstream)
 	if err != nil {

@@ -42,6 +42,10 @@ func TestKit_usageErrors(t *testing.T) {
 		{[]string{"kit", "run"}, "no adapter"},
 		{[]string{"kit", "run", "--only", "surface.nope", "--", "true"}, `unknown scenario "surface.nope"`},
 		{[]string{"kit", "run", "--upstream", "https://verification.api.sinch.com", "--", "true"}, "use embedded or a loopback mock"},
+		// A string prefix took this for loopback; its host is example.test.
+		{[]string{"kit", "run", "--upstream", "http://127.0.0.1@example.test:9", "--", "true"}, "credentials in the URL are not allowed"},
+		{[]string{"kit", "run", "--upstream", "http://localhost.example.test:9", "--", "true"}, "use embedded or a loopback mock"},
+		{[]string{"kit", "run", "--upstream", "http://127.0.0.1:9?x=1", "--", "true"}, "no query"},
 		{[]string{"kit", "report"}, "want one or more JSON reports"},
 	} {
 		code, _, stderr := cli(t, "", tc.args...)

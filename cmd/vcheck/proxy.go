@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/kit"
 	"github.com/vcheck/vcheck/mock"
 	"github.com/vcheck/vcheck/proxy"
@@ -99,8 +100,8 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	if !up.embedded() {
-		if _, err := proxy.ParseUpstream(up.url); err != nil {
-			return usagef("--upstream: %v", err)
+		if _, err := loopback.ParseBaseURL("--upstream", up.url); err != nil {
+			return usagef("%v", err)
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -130,8 +131,7 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		<-ctx.Done()
 		_ = srv.Close()
 	}()
-	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	if !loopback.Addr(ln.Addr()) {
 		fmt.Fprintf(errOut, "vcheck proxy: warning: %s is not a loopback address; anyone who reaches it can use the proxy\n", ln.Addr())
 	}
 	fmt.Fprintf(errOut, "vcheck proxy: listening on http://%s\n", ln.Addr())

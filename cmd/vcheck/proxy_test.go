@@ -41,6 +41,21 @@ func TestProxy_badRuleNamesIt(t *testing.T) {
 	assert.Contains(t, stderr, "--upstream")
 }
 
+// TestProxy_upstreamWithCredentialsIsRefusedUnechoed: a URL with user info
+// would be printed by the banner and every record; it is refused, and
+// neither the key nor the secret appears in what the proxy prints.
+func TestProxy_upstreamWithCredentialsIsRefusedUnechoed(t *testing.T) {
+	t.Parallel()
+	for _, up := range []string{"https://key1:topsecret@verification.example.test", "http://key1:topsecret@127.0.0.1:9", "http://key1:top%zzsecret@127.0.0.1:9"} {
+		code, stdout, stderr := cli(t, "", "proxy", "--addr", "127.0.0.1:0", "--upstream", up)
+		assert.Equal(t, exitUsage, code, up)
+		assert.Contains(t, stderr, "--upstream", up)
+		for _, s := range []string{"topsecret", "top%zzsecret", "key1"} {
+			assert.NotContains(t, stdout+stderr, s, up)
+		}
+	}
+}
+
 func TestProxy_servesRulesInFrontOfTheEmbeddedMock(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())

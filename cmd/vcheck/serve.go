@@ -7,13 +7,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/mock"
 )
 
@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return usagef("--addr %s: %v", *addr, err)
 	}
-	if !loopback(ln.Addr()) {
+	if !loopback.Addr(ln.Addr()) {
 		fmt.Fprintf(errOut, "vcheck serve: warning: %s is not a loopback address: the mock is reachable from other machines\n", ln.Addr())
 	}
 	srv := mock.NewHTTPServer(ln.Addr().String(), s)
@@ -127,11 +127,6 @@ func serveCredentials(key, secret string) (contracts.Credentials, bool, error) {
 		return contracts.Credentials{}, false, usagef("--key %q: an application key has no colon or white space", key)
 	}
 	return cred, false, nil
-}
-
-func loopback(a net.Addr) bool {
-	ap, err := netip.ParseAddrPort(a.String())
-	return err == nil && ap.Addr().IsLoopback()
 }
 
 // printBanner tells an SDK author everything needed to point a client at

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -210,12 +209,4 @@ func TestServe_usageErrors(t *testing.T) {
 		assert.NotContains(t, stderr, "*secret*", "a secret is never echoed")
 		assert.Empty(t, stdout, "%v: nothing served", row.args)
 	}
-}
-
-func TestServe_loopback(t *testing.T) {
-	t.Parallel()
-	assert.True(t, loopback(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}))
-	assert.True(t, loopback(&net.TCPAddr{IP: net.IPv6loopback, Port: 80}))
-	assert.False(t, loopback(&net.TCPAddr{IP: net.IPv4zero, Port: 80}))
-	assert.False(t, loopback(&net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 80}))
 }
