@@ -46,6 +46,9 @@ type collector struct {
 	nextCase  int
 	// skippedLate counts planned cases the producer did not send.
 	skippedLate atomic.Int64
+	// limitedRun counts the rate-limited results since the last judged
+	// one; the producer gives up on a target that only rate-limits.
+	limitedRun atomic.Int64
 }
 
 // groupState is a group plus what it takes to shrink its first case.
@@ -100,9 +103,11 @@ func (c *collector) add(r result) {
 		return
 	case r.rateLimit:
 		c.skipped["rate limited by the target"]++
+		c.limitedRun.Add(1)
 		rec.Transport = "inconclusive: answered with a rate-limit error it did not ask for"
 		return
 	}
+	c.limitedRun.Store(0)
 	c.sent++
 	rec.Response = &ResponseRecord{Status: r.resp.HTTPStatus, ContentType: r.resp.Header.Get("Content-Type"),
 		Body: cut(string(r.resp.Body), maxRecordedBody), BodyBytes: len(r.resp.Body)}

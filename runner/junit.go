@@ -53,11 +53,19 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 			Skipped: &junit.Message{Message: cov.State + ": " + cov.Why},
 		})
 	}
-	if len(suite.Cases) == 0 {
-		// A reporter shows nothing for an empty file: say why there is nothing.
-		suite.Cases = append(suite.Cases, junit.TestCase{Classname: "vcheck.run", Name: "run", Time: "0",
-			Error: &junit.Message{Message: "the run exercised nothing", Type: string(s.Verdict)}})
+	// The verdict is a testcase of its own, so the file says what the exit
+	// code says on every path: a failure for a broken contract (a missing
+	// required code included), an error for a target that could not be
+	// reached or judged and for the user's setup.
+	verdict := junit.TestCase{Classname: "vcheck.run", Name: "verdict", Time: "0", SystemOut: verdictLine(s) + ": " + s.Reason}
+	switch msg := &(junit.Message{Message: verdictLine(s) + ": " + s.Reason, Type: string(s.Verdict), Text: s.Reason}); s.Verdict {
+	case VerdictPass:
+	case VerdictBroken:
+		verdict.Failure = msg
+	default:
+		verdict.Error = msg
 	}
+	suite.Cases = append(suite.Cases, verdict)
 	suite.Time = junit.Seconds(s.Duration)
 	return junit.Write(w, suite)
 }

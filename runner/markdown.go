@@ -16,6 +16,9 @@ const maxMarkdownGroups = 100
 func WriteMarkdown(w io.Writer, s *Summary) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## vcheck: %s\n\n", verdictLine(s))
+	if s.Reason != "" {
+		fmt.Fprintf(&b, "%s.\n\n", mdEscape(s.Reason))
+	}
 	fmt.Fprintf(&b, "Target `%s`, seed `%d`%s, %d cases sent (%d planned, %d skipped), %d requests in %s.\n\n",
 		s.Target, s.Seed, shardText(s.Shard), s.Sent, s.Planned, s.Skipped, s.Requests, s.Duration.Round(1e6))
 	b.WriteString("| code | status | exercised | passed | failed | state |\n|---|---|---:|---:|---:|---|\n")
@@ -69,14 +72,26 @@ func openGroups(gs []Group) []Group {
 	return out
 }
 
+// verdictLine names the verdict as every report heads it; the words match
+// the exit code (README: 0 pass, 1 broken, 2 configuration, 3 not reached
+// or not judged).
 func verdictLine(s *Summary) string {
 	switch s.Verdict {
 	case VerdictPass:
 		return "pass"
 	case VerdictUnreachable:
 		return "target unreachable"
+	case VerdictUnjudged:
+		return "target could not be judged"
+	case VerdictConfig:
+		return "configuration error"
+	case VerdictBroken:
+		if n := len(openGroups(s.Groups)); n > 0 {
+			return fmt.Sprintf("contract broken (%d finding group(s))", n)
+		}
+		return "contract broken"
 	}
-	return fmt.Sprintf("contract broken (%d finding group(s))", len(openGroups(s.Groups)))
+	return "no verdict (the run did not finish)"
 }
 
 func shardText(shard string) string {

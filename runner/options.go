@@ -62,6 +62,14 @@ type Options struct {
 	// target, the cases that start a real verification, to TestNumber only.
 	AllowSideEffects bool
 	TestNumber       string
+	// RequireCodes are codes that must be exercised: one that no case
+	// exercised fails the run. RequireAll requires every code triggerable
+	// on this target. A required code the flags make untriggerable (left
+	// out by Only/Skip, a side effect off loopback, a magic value the
+	// target does not declare) is a configuration error, found before
+	// anything is sent.
+	RequireCodes []int
+	RequireAll   bool
 	// DryRun prints the planned requests (secret redacted) and sends nothing.
 	DryRun bool
 	// Policy is the errata policy of the oracle.

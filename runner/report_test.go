@@ -49,7 +49,7 @@ func TestWriteJUnit_isWhatReportersRead(t *testing.T) {
 	require.Len(t, doc.Suites, 1)
 	s := doc.Suites[0]
 	assert.Equal(t, len(s.Cases), s.Tests)
-	assert.Equal(t, 1, s.Failures)
+	assert.Equal(t, 2, s.Failures, "the finding, and the verdict testcase")
 	assert.Equal(t, 1, s.Errors)
 	assert.Equal(t, 1, s.Skipped)
 	names := map[string]bool{}
@@ -62,6 +62,7 @@ func TestWriteJUnit_isWhatReportersRead(t *testing.T) {
 		names[key] = true
 	}
 	assert.Contains(t, buf.String(), `classname="vcheck.40005" name="error-code"`)
+	assert.Contains(t, buf.String(), `classname="vcheck.run" name="verdict"`)
 	assert.Contains(t, buf.String(), "<failure ")
 	assert.Contains(t, buf.String(), "<system-out>")
 }

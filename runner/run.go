@@ -8,7 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -48,6 +54,8 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		o.Seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
 
+	requests := func() int64 { return 0 } // HTTP requests sent so far
+
 	tgt := Target{Embedded: o.Target == "", Loopback: true}
 	if !tgt.Embedded {
 		t, err := ParseTarget(o.Target)
@@ -85,47 +93,23 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return nil, configf("nothing to send: no family is left after --only/--skip, the shard and the safety rules")
 	}
 
-	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(cases), Embedded: tgt.Embedded}
+	required, err := requiredCodes(&o, cat, sel, magic)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(cases), Embedded: tgt.Embedded, Required: required}
 	if o.Shards > 1 {
 		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
 	if o.DryRun {
 		return s, dryRun(&o, tgt, cases)
 	}
-
-	cred := o.Credentials
-	if tgt.Embedded {
-		running, defaultCred, err := startEmbedded(ctx, &o, cat)
-		if err != nil {
-			return nil, configf("embedded mock: %v", err)
-		}
-		defer running.Close()
-		tgt.URL = running.URL
-		if cred.Key == "" && cred.Secret.IsZero() {
-			cred = defaultCred
-		}
+	// Every output path is checked before the first request: a report that
+	// cannot be written must not cost a run's requests.
+	if err := checkOutputs(&o); err != nil {
+		return nil, err
 	}
-	if cred.Key == "" || cred.Secret.IsZero() {
-		return nil, configf("no credentials: set --key and --secret, or SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET")
-	}
-	if _, err := cred.Secret.Key(); err != nil && !o.Basic {
-		return nil, configf("--secret: %v", err)
-	}
-	s.Target = tgt.URL
-	if tgt.Embedded {
-		s.Target = "embedded mock (" + tgt.URL + ")"
-	}
-	fmt.Fprintf(o.Progress, "vcheck: %s, seed %d, %d cases in %d families\n", s.Target, o.Seed, len(cases), len(sel.families))
-
-	d := &doer{client: newHTTPClient(o.Concurrency), budget: int64(o.Budget), timeout: o.Timeout, retries: o.Retries}
-	r := o.Rate
-	if r == 0 && !tgt.Loopback {
-		r = defaultRemoteRate
-	}
-	if r > 0 {
-		d.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
-	}
-
 	var report *jsonReport
 	if o.JSON != "" {
 		rep, err := newJSONReport(o.JSON)
@@ -140,18 +124,73 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		}()
 	}
 	oracle := conformance.Oracle{Catalog: cat, Policy: o.Policy}
-	col := newCollector(&o, cat, oracle, tgt.URL, report)
-	target := conformance.Target{BaseURL: tgt.URL, Credentials: cred}
-
-	if err := preflight(ctx, d, tgt.URL); err != nil {
-		s.Verdict = VerdictUnreachable
-		s.Transport = []Group{{Check: classifyKind(err), Family: "preflight", Count: 1,
-			Message: fmt.Sprintf("GET %s/verification/v1/verifications/id/vcheck-preflight: %v", tgt.URL, err)}}
-		col.summary(s, sel.excluded, magic)
+	// stop ends a run that could not be judged: the reports are written
+	// with the verdict and its reason, so they say what the exit code says.
+	stop := func(col *collector, v Verdict, reason string, err error) (*Summary, error) {
+		s.Verdict, s.Reason = v, reason
+		if col != nil {
+			col.summary(s, sel.excluded, magic)
+		}
+		s.Requests = int(requests())
 		s.Duration = time.Since(s.Started)
 		werr := writeReports(&o, s, report)
 		report = nil
-		return s, errors.Join(fmt.Errorf("%s: %w: %v", tgt.URL, ErrUnreachable, err), werr)
+		_ = WriteText(o.Out, s)
+		return s, errors.Join(err, werr)
+	}
+
+	cred := o.Credentials
+	if tgt.Embedded {
+		running, defaultCred, err := startEmbedded(ctx, &o, cat)
+		if err != nil {
+			return nil, configf("embedded mock: %v", err)
+		}
+		defer running.Close()
+		tgt.URL = running.URL
+		if cred.Key == "" && cred.Secret.IsZero() {
+			cred = defaultCred
+		}
+	}
+	s.Target = tgt.URL
+	if tgt.Embedded {
+		s.Target = "embedded mock (" + tgt.URL + ")"
+	}
+	if cred.Key == "" || cred.Secret.IsZero() {
+		msg := "no credentials: set --key and --secret, or SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET"
+		return stop(nil, VerdictConfig, msg, configf("%s", msg))
+	}
+	if _, err := cred.Secret.Key(); err != nil && !o.Basic {
+		return stop(nil, VerdictConfig, "--secret: "+err.Error(), configf("--secret: %v", err))
+	}
+	fmt.Fprintf(o.Progress, "vcheck: %s, seed %d, %d cases in %d families\n", s.Target, o.Seed, len(cases), len(sel.families))
+
+	d := &doer{client: newHTTPClient(o.Concurrency), budget: int64(o.Budget), timeout: o.Timeout, retries: o.Retries}
+	requests = d.used.Load
+	r := o.Rate
+	if r == 0 && !tgt.Loopback {
+		r = defaultRemoteRate
+	}
+	if r > 0 {
+		d.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
+	}
+
+	col := newCollector(&o, cat, oracle, tgt.URL, report)
+	target := conformance.Target{BaseURL: tgt.URL, Credentials: cred}
+
+	switch pf := preflight(ctx, d, target, o.Basic); {
+	case pf.err != nil:
+		s.Transport = []Group{{Check: classifyKind(pf.err), Family: "preflight", Count: 1,
+			Message: fmt.Sprintf("GET %s%s: %v", tgt.URL, preflightPath, pf.err)}}
+		reason := fmt.Sprintf("the target could not be reached: %v", pf.err)
+		return stop(col, VerdictUnreachable, reason, fmt.Errorf("%s: %w: %v", tgt.URL, ErrUnreachable, pf.err))
+	case pf.refused != "" && !tgt.Embedded:
+		// The embedded mock was handed these very credentials, so a refusal
+		// there is the mock's own fault and the run goes on to judge it; any
+		// other target refusing a correctly signed lookup means the key, the
+		// secret or this machine's clock is wrong: the user's setup, not a
+		// contract failure, and no reason to spend the budget on 401s.
+		reason := "the target refused the credentials: " + pf.refused
+		return stop(col, VerdictConfig, reason, configf("%s", reason))
 	}
 
 	wait := time.Second // a rate-limit answer without Retry-After: wait this long
@@ -160,7 +199,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	execute(ctx, &o, d, target, oracle, cases, col, wait)
 	if ctx.Err() == nil {
-		shrinkGroups(ctx, &o, d, target, oracle, col)
+		shrinkGroups(ctx, &o, d, target, oracle, col, wait)
 	}
 	s.Requests = int(d.used.Load())
 	col.summary(s, sel.excluded, magic)
@@ -175,7 +214,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if baseline != nil {
 		gone = baseline.Apply(s)
 	}
-	s.Verdict = verdict(s)
+	s.Verdict, s.Reason = verdict(s, required)
 	if ctx.Err() != nil {
 		// Interrupted: no report is written rather than a partial one
 		// that reads like a complete run.
@@ -198,25 +237,134 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	for _, e := range gone {
 		fmt.Fprintf(o.Out, "baseline: %s no longer occurs (%s); --update-baseline drops it\n", e.Key(), e.Reason)
 	}
-	if s.Sent == 0 && s.Verdict == VerdictPass {
-		return s, configf("the run exercised nothing: %d planned cases, none judged (%v)", s.Planned, s.SkippedWhy)
+	switch s.Verdict {
+	case VerdictUnreachable, VerdictUnjudged:
+		return s, fmt.Errorf("%w: %s", ErrUnreachable, s.Reason)
 	}
 	return s, nil
 }
 
-// verdict: broken when an open (not accepted) finding group is left that a
-// re-send did not disprove; else unreachable when transport failures
-// remain; else pass.
-func verdict(s *Summary) Verdict {
+// verdict decides the run's outcome and says why in one line. Broken
+// needs an open finding group that a re-send did not disprove; a run that
+// judged no case is never a pass; a required code that no case exercised
+// fails the run.
+func verdict(s *Summary, required []int) (Verdict, string) {
+	var open []string
+	flaky := 0
 	for _, g := range s.Groups {
-		if !g.Accepted && !g.Flaky {
-			return VerdictBroken
+		switch {
+		case g.Accepted:
+		case g.Flaky:
+			flaky++
+		default:
+			open = append(open, fmt.Sprintf("%d %s", g.Code, g.Check))
 		}
 	}
-	if len(s.Transport) > 0 {
-		return VerdictUnreachable
+	if len(open) > 0 {
+		slices.Sort(open)
+		open = slices.Compact(open)
+		if len(open) > 5 {
+			open = append(open[:5], "...")
+		}
+		return VerdictBroken, fmt.Sprintf("the target broke the documented contract: %s", strings.Join(open, ", "))
 	}
-	return VerdictPass
+	if s.Sent == 0 {
+		switch {
+		case len(s.Transport) > 0:
+			return VerdictUnreachable, fmt.Sprintf("no case was judged: %d transport failure group(s)", len(s.Transport))
+		case len(s.SkippedWhy) == 1 && s.SkippedWhy["budget spent"] > 0:
+			return VerdictConfig, fmt.Sprintf("no case was judged: the budget (%d requests) was spent first; raise --budget", s.Requests)
+		}
+		return VerdictUnjudged, "no case could be judged: " + whyText(s.SkippedWhy)
+	}
+	if len(s.Transport) > 0 {
+		return VerdictUnreachable, fmt.Sprintf("%d transport failure group(s): the target did not answer every case", len(s.Transport))
+	}
+	if missing := missingCodes(s, required); len(missing) > 0 {
+		return VerdictBroken, "required code(s) not exercised: " + strings.Join(missing, "; ")
+	}
+	if flaky > 0 {
+		return VerdictPass, fmt.Sprintf("every check passed; %d finding group(s) did not fail again when re-sent", flaky)
+	}
+	return VerdictPass, reasonPass
+}
+
+const reasonPass = "every check passed"
+
+// requiredCodes resolves --require-codes against what this run can
+// trigger. A required code that the flags themselves make untriggerable is
+// the user's setup, not the target's fault: a configuration error before
+// anything is sent, naming the code and why.
+func requiredCodes(o *Options, cat *contracts.Catalog, sel selection, magic bool) ([]int, error) {
+	planned := map[int]bool{}
+	for _, f := range sel.families {
+		for _, c := range f.Codes {
+			planned[c] = true
+		}
+	}
+	if o.RequireAll {
+		var out []int
+		for _, spec := range cat.Errors {
+			if planned[spec.Code] {
+				out = append(out, spec.Code)
+			}
+		}
+		return out, nil
+	}
+	var out []int
+	for _, code := range o.RequireCodes {
+		spec, ok := cat.Lookup(code)
+		switch {
+		case !ok:
+			return nil, configf("--require-codes %d: not a documented code", code)
+		case planned[code]:
+			out = append(out, code)
+		case sel.excluded[code] != "":
+			return nil, configf("--require-codes %d: not triggerable here: %s", code, sel.excluded[code])
+		case !spec.Trigger.Triggerable() && !magic:
+			return nil, configf("--require-codes %d: an account or server condition; only a target that honours the magic numbers (--mock-magic) can be made to answer it", code)
+		case len(o.Only) > 0 && !slices.Contains(o.Only, code), slices.Contains(o.Skip, code):
+			return nil, configf("--require-codes %d: left out by --only/--skip", code)
+		default:
+			return nil, configf("--require-codes %d: no case family triggers it", code)
+		}
+	}
+	return out, nil
+}
+
+// missingCodes names each required code that no case exercised, with why.
+func missingCodes(s *Summary, required []int) []string {
+	var out []string
+	for _, code := range required {
+		for _, c := range s.Coverage {
+			if c.Code == code && c.Exercised == 0 {
+				out = append(out, fmt.Sprintf("%d (%s)", code, c.Why))
+			}
+		}
+	}
+	return out
+}
+
+// whyText lists skip reasons, largest first.
+func whyText(why map[string]int) string {
+	keys := make([]string, 0, len(why))
+	for k := range why {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if why[keys[i]] != why[keys[j]] {
+			return why[keys[i]] > why[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", why[k], k)
+	}
+	if len(parts) == 0 {
+		return "nothing was sent"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func classifyKind(err error) string {
@@ -227,17 +375,87 @@ func classifyKind(err error) string {
 	return TransportOther
 }
 
-// preflight checks that the target answers HTTP at all; any answer will do.
-func preflight(ctx context.Context, d *doer, baseURL string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/verification/v1/verifications/id/vcheck-preflight", nil)
-	if err != nil {
-		return err
+// preflightPath is a status lookup of an id that does not exist: correctly
+// authenticated it is answered 404 40400 and starts nothing anywhere.
+const preflightPath = "/verification/v1/verifications/id/vcheck-preflight"
+
+// preflightResult is what the preflight learned: a transport failure, or
+// the documented code of a refusal of the credentials.
+type preflightResult struct {
+	err     error
+	refused string
+}
+
+// preflight sends one correctly authenticated request that cannot start
+// anything, to learn whether the target answers HTTP at all and whether it
+// accepts the credentials. Any answer but 401 will do; a 401 names the
+// code (never the secret). A rate-limit answer is waited out once.
+func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) preflightResult {
+	auth := conformance.Auth{Scheme: conformance.AuthSigned}
+	if basic {
+		auth.Scheme = conformance.AuthBasic
 	}
-	resp, err := d.Do(req)
-	if err != nil {
-		return err
+	c := conformance.Case{Family: "preflight", Request: conformance.Request{Method: http.MethodGet, Path: preflightPath, Auth: auth}}
+	var resp *conformance.Response
+	for tries := 0; tries < 2; tries++ {
+		cd := &caseDoer{d: d}
+		r, err := conformance.Send(ctx, cd, t, c)
+		if err == nil && cd.bodyErr != nil {
+			err = cd.bodyErr
+		}
+		if err != nil {
+			return preflightResult{err: err}
+		}
+		resp = r
+		if r.HTTPStatus != http.StatusTooManyRequests || sleep(ctx, retryAfter(r.Header, time.Second, 10*time.Second)) != nil {
+			break
+		}
 	}
-	resp.Body.Close()
+	if resp.HTTPStatus != http.StatusUnauthorized {
+		return preflightResult{}
+	}
+	why := "HTTP 401"
+	if e := resp.Error; e != nil && e.Code != 0 {
+		why = fmt.Sprintf("HTTP 401 errorCode %d", e.Code)
+		if e.Message != "" {
+			why += fmt.Sprintf(" (%q)", oneLine(e.Message, 80))
+		}
+		switch e.Code {
+		case 40101:
+			why += ": the x-timestamp was refused; check this machine's clock"
+		case 40102:
+			why += ": the signature was refused; check the application secret"
+		case 40107:
+			why += ": check the application key (and, with --auth basic, the secret)"
+		case 40100, 40104:
+			why += ": the Authorization header was refused; check --auth"
+		}
+	}
+	return preflightResult{refused: why + " to a correctly signed GET " + preflightPath + "; nothing else was sent"}
+}
+
+// checkOutputs makes sure every report path can be written before the
+// first request is sent: a temporary file is created beside each and
+// removed. The JSON report opens its own temporary file right after.
+func checkOutputs(o *Options) error {
+	paths := []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}}
+	if o.UpdateBaseline {
+		paths = append(paths, struct{ flag, path string }{"--baseline", o.Baseline})
+	}
+	for _, p := range paths {
+		if p.path == "" {
+			continue
+		}
+		if st, err := os.Stat(p.path); err == nil && st.IsDir() {
+			return configf("%s %s: is a directory", p.flag, p.path)
+		}
+		f, err := os.CreateTemp(filepath.Dir(p.path), "."+filepath.Base(p.path)+".*.tmp")
+		if err != nil {
+			return configf("%s %s: cannot be written: %v", p.flag, p.path, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
 	return nil
 }
 
@@ -272,9 +490,15 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 			}
 		}()
 	}
+	giveUp := int64(max(rateLimitGiveUp, 2*o.Concurrency))
+	var gaveUp atomic.Int64
 	go func() {
 		defer close(jobs)
 		for _, p := range cases {
+			if col.limitedRun.Load() >= giveUp {
+				gaveUp.Add(1)
+				continue
+			}
 			if d.left() == 0 || ctx.Err() != nil {
 				col.skippedLate.Add(1)
 				continue
@@ -302,7 +526,17 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 		}
 		col.skipped[why] += int(n)
 	}
+	if n := gaveUp.Load(); n > 0 {
+		col.skipped[fmt.Sprintf("not sent: the target answered %d cases in a row with rate-limit errors only", giveUp)] += int(n)
+	}
 }
+
+// rateLimitGiveUp is how many cases in a row (at least; twice the
+// concurrency when that is more) may end rate-limited, each after its
+// waits, before the run stops sending: a target that answers only 429
+// cannot be judged, and waiting out every case would take as long as the
+// run has cases.
+const rateLimitGiveUp = 16
 
 // maxRateLimitWaits bounds how often a case answered with an unasked-for
 // rate-limit error is re-sent after waiting.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,12 +12,19 @@ import (
 // shrinkTime bounds the shrinking of one failing case.
 const shrinkTime = 20 * time.Second
 
+// errResendRateLimited is a confirming re-send that met only rate-limit
+// answers: it proves nothing either way.
+var errResendRateLimited = errors.New("the re-send was answered with rate-limit errors only")
+
 // shrinkGroups re-sends the first case of each finding group to confirm it
 // and shrinks it to a minimal one (conformance.Shrink), for at most
-// o.MaxShrink groups, within the budget. A group whose case does not fail
-// again is marked unconfirmed: a finding that cannot be reproduced is
-// reported, but it does not fail the run.
-func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, col *collector) {
+// o.MaxShrink groups, within the budget. Only a re-send that was judged and
+// showed no violation at all marks a group flaky, which is reported but
+// does not fail the run; a re-send that could not be judged (transport,
+// setup, rate limits that outlast the waits) or that failed another way
+// leaves the group a failure, marked unconfirmed. A rate-limited re-send is
+// sent again after Retry-After (or wait), at most maxRateLimitWaits times.
+func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, col *collector, wait time.Duration) {
 	for i, key := range col.order {
 		g := col.groups[key]
 		if i >= o.MaxShrink || d.left() == 0 {
@@ -24,24 +32,28 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 			continue
 		}
 		sctx, cancel := context.WithTimeout(ctx, shrinkTime)
-		var last *conformance.Response // rapid's last send confirms the minimal case
-		var firstErr error             // the re-send of the original case could not be judged
+		var last *conformance.Response          // rapid's last send confirms the minimal case
+		var firstErr error                      // the re-send of the original case could not be judged
+		var firstFindings []conformance.Finding // what the re-send of the original case showed
 		sends := 0
 		send := func(ctx context.Context, c conformance.Case) ([]conformance.Finding, error) {
 			sends++
-			cd := &caseDoer{d: d}
-			resp, err := conformance.Send(ctx, cd, target, c)
-			if err == nil && cd.bodyErr != nil {
-				err = cd.bodyErr
+			// Only the confirming re-send waits out rate limits: a shrink
+			// step that is rate-limited just does not fail like the
+			// original, and rapid moves on.
+			waits := 0
+			if sends == 1 {
+				waits = maxRateLimitWaits
+			}
+			fs, resp, err := resend(ctx, d, target, oracle, c, wait, waits)
+			if sends == 1 {
+				firstErr, firstFindings = err, fs
 			}
 			if err != nil {
-				if sends == 1 {
-					firstErr = err
-				}
 				return nil, err
 			}
 			last = resp
-			return oracle.Judge(c, resp), nil
+			return fs, nil
 		}
 		res, err := conformance.Shrink(sctx, *g.fam, g.seed, send)
 		cancel()
@@ -67,9 +79,37 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 			// A stateful case re-sent meets the state its first sending left
 			// (a velocity limit, a used reference): that disproves nothing.
 			g.Unconfirmed = fmt.Sprintf("the re-send could not be judged: %v", firstErr)
+		case len(conformance.Violations(firstFindings)) > 0:
+			g.Unconfirmed = "the re-send failed another way: " + conformance.Violations(firstFindings)[0].String()
 		default:
 			g.Unconfirmed = "did not fail again when re-sent (flaky target?)"
 			g.Flaky = true
+		}
+	}
+}
+
+// resend sends one case for confirmation; an answer that is only an
+// unasked-for rate-limit error is waited out and sent again, and one that
+// stays rate-limited after waits waits is errResendRateLimited.
+func resend(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, c conformance.Case, wait time.Duration, waits int) ([]conformance.Finding, *conformance.Response, error) {
+	for tries := 0; ; tries++ {
+		cd := &caseDoer{d: d}
+		resp, err := conformance.Send(ctx, cd, target, c)
+		if err == nil && cd.bodyErr != nil {
+			err = cd.bodyErr
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		fs := oracle.Judge(c, resp)
+		if len(fs) != 1 || fs[0].Check != conformance.CheckRateLimited {
+			return fs, resp, nil
+		}
+		if tries == waits {
+			return nil, nil, errResendRateLimited
+		}
+		if err := sleep(ctx, retryAfter(resp.Header, wait, 10*time.Second)); err != nil {
+			return nil, nil, err
 		}
 	}
 }

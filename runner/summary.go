@@ -8,11 +8,21 @@ import (
 // Verdict is the outcome of a run.
 type Verdict string
 
-// The verdicts, mapped to exit codes by cmd/vcheck (0, 1, 3).
+// The verdicts, mapped to exit codes by cmd/vcheck: pass 0, broken 1,
+// config 2, unreachable and unjudged 3. Every report states the verdict,
+// so a report and the exit code never disagree.
 const (
-	VerdictPass        Verdict = "pass"        // every check passed
-	VerdictBroken      Verdict = "broken"      // the target broke the contract
+	VerdictPass   Verdict = "pass"   // every check passed
+	VerdictBroken Verdict = "broken" // the target broke the contract, or a required code was not exercised
+	// VerdictConfig is the user's setup, not the target: the target refused
+	// correctly signed credentials, none were given, or the budget was
+	// spent before any case was judged.
+	VerdictConfig      Verdict = "config"
 	VerdictUnreachable Verdict = "unreachable" // the target could not be reached or timed out
+	// VerdictUnjudged is a target that answered but whose answers judged
+	// nothing: only rate-limit errors, or failed setup steps. Nothing
+	// judged is never a pass.
+	VerdictUnjudged Verdict = "unjudged"
 )
 
 // Summary is what a run found, small enough to hold in memory whatever the
@@ -46,6 +56,10 @@ type Summary struct {
 	// SkippedWhy says why planned cases were not sent (budget, safety).
 	SkippedWhy map[string]int `json:"skipped_why,omitempty"`
 	Verdict    Verdict        `json:"verdict"`
+	// Reason says in one line why the run ended with its verdict.
+	Reason string `json:"reason,omitempty"`
+	// Required are the codes --require-codes asked to be exercised.
+	Required []int `json:"required,omitempty"`
 }
 
 // Coverage states of a documented code.

@@ -51,6 +51,9 @@ func WriteText(w io.Writer, s *Summary) error {
 		}
 	}
 	accepted := len(s.Groups) - len(open)
+	if s.Reason != "" && s.Reason != reasonPass {
+		fmt.Fprintf(w, "\n%s: %s\n", verdictLine(s), s.Reason)
+	}
 	_, err := fmt.Fprintf(w, "\n%s: %d of %d codes exercised, %d cases sent, %d requests, %d finding group(s), %d accepted by the baseline, %d transport failure group(s), seed %d, %s\n",
 		verdictLine(s), exercised, len(s.Coverage), s.Sent, s.Requests, len(open), accepted, len(s.Transport), s.Seed, s.Duration.Round(1e6))
 	return err

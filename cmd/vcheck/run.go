@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/contracts"
@@ -45,8 +48,34 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.Markdown, "markdown", "", "write a Markdown summary to this file (for a CI step summary)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with this baseline: its accepted deviations do not fail the run")
 	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "write this run's deviations to --baseline instead")
+	require := fs.String("require-codes", "", "comma-separated codes, or all (every code triggerable on this target): a required code no case exercised fails the run (exit 1)")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	// A zero that the user typed is refused rather than silently replaced
+	// by the default it happens to share with an unset field.
+	var zero []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "cases", "concurrency", "rate", "timeout":
+			if v, ok := f.Value.(flag.Getter); ok && isZero(v.Get()) {
+				zero = append(zero, f.Name)
+			}
+		}
+	})
+	if len(zero) > 0 {
+		return usagef("--%s 0: want a positive value (leave the flag out for its default)", zero[0])
+	}
+	switch strings.TrimSpace(*require) {
+	case "":
+	case "all":
+		o.RequireAll = true
+	default:
+		codes, err := runner.ParseCodes("require-codes", *require)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		o.RequireCodes = codes
 	}
 	if *key == "" {
 		*key = os.Getenv("SINCH_APPLICATION_KEY")
@@ -89,13 +118,35 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	case err != nil:
 		return err
 	}
+	return verdictError(s)
+}
+
+// verdictError maps a finished run's verdict to its exit code; the reports
+// state the same verdict.
+func verdictError(s *runner.Summary) error {
 	switch s.Verdict {
+	case runner.VerdictPass:
+		return nil
 	case runner.VerdictBroken:
-		return fmt.Errorf("the target broke the documented contract: %w", errContractBroken)
-	case runner.VerdictUnreachable:
-		return fmt.Errorf("transport failures: %d group(s); see above: %w", len(s.Transport), errUnreachable)
+		return fmt.Errorf("%s: %w", s.Reason, errContractBroken)
+	case runner.VerdictUnreachable, runner.VerdictUnjudged:
+		return withExit(errors.New(s.Reason), errUnreachable)
+	case runner.VerdictConfig:
+		return usagef("%s", s.Reason)
 	}
-	return nil
+	return fmt.Errorf("the run ended without a verdict (%q)", s.Verdict)
+}
+
+func isZero(v any) bool {
+	switch v := v.(type) {
+	case int:
+		return v == 0
+	case float64:
+		return v == 0
+	case time.Duration:
+		return v == 0
+	}
+	return false
 }
 
 // isTerminal reports whether w is a character device (a live progress
