@@ -266,3 +266,41 @@ func TestReleaseGate_failsOnEveryNonZeroCode(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskStep_masksTheBasicHeaderOrFails: the Basic header that GitHub
+// does not mask by itself is registered with add-mask before vcheck runs,
+// in both workflows; when it cannot be computed the step fails rather
+// than letting vcheck run with nothing masked.
+func TestMaskStep_masksTheBasicHeaderOrFails(t *testing.T) {
+	t.Parallel()
+	for _, wf := range []struct{ file, job string }{
+		{"../../.github/workflows/nightly.yml", "run"},
+		{"../../.github/workflows/release-gate.yml", "gate"},
+	} {
+		for _, row := range []struct {
+			name         string
+			brokenBase64 bool
+		}{{"base64 works", false}, {"base64 fails", true}} {
+			t.Run(filepath.Base(wf.file)+"/"+row.name, func(t *testing.T) {
+				t.Parallel()
+				sb := newSandbox(t, "0", "")
+				if row.brokenBase64 {
+					bin := strings.TrimPrefix(strings.Split(sb.env[0], string(os.PathListSeparator))[0], "PATH=")
+					require.NoError(t, os.WriteFile(filepath.Join(bin, "base64"), []byte("#!/usr/bin/env bash\nexit 1\n"), 0o755))
+				}
+				ctx := githubContext()
+				ctx["secrets.SINCH_APPLICATION_KEY"] = "key"
+				ctx["secrets.SINCH_APPLICATION_SECRET"] = "secret"
+				r := &run{t: t, dir: sb.dir, env: sb.env, ctx: ctx, exec: map[string]bool{"mask": true}}
+				r.job(readJob(t, wf.file, wf.job))
+				if row.brokenBase64 {
+					assert.Equal(t, "failure", r.status, "%s", r.stdout.String())
+					assert.NotContains(t, r.stdout.String(), "::add-mask::")
+					return
+				}
+				assert.Equal(t, "success", r.status, "%s", r.stdout.String())
+				assert.Contains(t, r.stdout.String(), "::add-mask::a2V5OnNlY3JldA==\n", "base64(key:secret)")
+			})
+		}
+	}
+}
