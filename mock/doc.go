@@ -12,14 +12,22 @@
 //     body, so it cannot be authenticated without reading it all);
 //  2. authentication, by contracts.Verifier: no Authorization header at all
 //     is 40104 (erratum 7: 40100 is kept for a header that is present but
-//     malformed or of an unknown scheme); an unknown application key or
-//     wrong Basic credentials 40107; x-timestamp missing, not ISO-8601 or
-//     outside MaxSkew 40101; a signature that does not verify 40102;
+//     malformed or of an unknown scheme), and two Authorization lines, even
+//     identical, are 40100 as well (which credential is meant is not
+//     defined; a second credential joined by a comma is a malformed value);
+//     an unknown application key or wrong Basic credentials 40107;
+//     x-timestamp missing, not ISO-8601, outside MaxSkew or sent on two
+//     lines 40101; a signature that does not verify 40102, and so is a
+//     second Content-Type line, which leaves the signed string undefined.
+//     The Basic scheme reads no x-timestamp and signs nothing, so its
+//     repeated x-timestamp is ignored and its repeated Content-Type is
+//     left to step 4;
 //  3. routing: an unknown path, or a known path with another HTTP method,
 //     is 40400 (an Allow header lists the methods the path takes). Routing
 //     comes after authentication so that an unauthenticated caller learns
 //     nothing about the routes;
-//  4. Content-Type: a PUT or POST whose body is not application/json is 40003;
+//  4. Content-Type: a PUT or POST whose body is not application/json, or
+//     that has two Content-Type lines, is 40003;
 //  5. the body: not a JSON object is 40003; a missing, null or empty
 //     required parameter is 40002 naming it ("Endpoint parameter is
 //     missing."); a number with digits only (no '+', or 00 instead of it)

@@ -72,7 +72,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
-		if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
+		if e := checkContentType(r.Header.Values(headerContentType)); e != nil {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -126,7 +126,13 @@ func readBody(r *http.Request) ([]byte, *reqError) {
 // authenticate returns 0 for an authenticated request, else the code to
 // answer (see the package documentation for the order).
 func (s *Server) authenticate(r *http.Request, body []byte) int {
+	// A second Authorization line is refused before Verify reads the
+	// first: which credential the request means is not defined.
+	if repeated(r.Header, headerAuthorization) {
+		return 40100
+	}
 	_, err := s.verifier.Verify(r, body)
+	err = ambiguousSignedHeaders(r, err)
 	if err == nil {
 		return 0
 	}
@@ -160,9 +166,13 @@ func (s *Server) authenticate(r *http.Request, body []byte) int {
 
 // signedAsSent reports whether the Application signature covers the request
 // with its x-timestamp as sent, whatever that is: the ignore-timestamp
-// drift's check, with the contracts package's signing.
+// drift's check, with the contracts package's signing. A repeated
+// x-timestamp or Content-Type has no "as sent": not signed.
 func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
-	auth, err := contracts.ParseAuthorization(r.Header.Get("Authorization"))
+	if repeated(r.Header, contracts.HeaderTimestamp) || repeated(r.Header, headerContentType) {
+		return false
+	}
+	auth, err := contracts.ParseAuthorization(r.Header.Get(headerAuthorization))
 	if err != nil || auth.Scheme != contracts.SchemeApplication {
 		return false
 	}
@@ -175,7 +185,7 @@ func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
 			forms = append(forms, r.URL.Path+"?"+r.URL.RawQuery, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
 		}
 		for _, path := range forms {
-			signed, err := contracts.Sign(cred, r.Method, path, r.Header.Get("Content-Type"), r.Header.Get(contracts.HeaderTimestamp), body)
+			signed, err := contracts.Sign(cred, r.Method, path, r.Header.Get(headerContentType), r.Header.Get(contracts.HeaderTimestamp), body)
 			if err == nil && hmac.Equal([]byte(signed.Signature), []byte(auth.Signature)) {
 				return true
 			}
@@ -184,9 +194,18 @@ func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
 	return false
 }
 
-// checkContentType wants application/json (parameters such as charset
-// allowed) on a request with a body.
-func checkContentType(ct string) *reqError {
+// checkContentType wants one application/json (parameters such as charset
+// allowed) on a request with a body. Two Content-Type lines are refused
+// even when they agree: which one a proxy or the API would read is not
+// defined.
+func checkContentType(values []string) *reqError {
+	if len(values) > 1 {
+		return invalid("Content-Type is sent more than once; want one application/json.")
+	}
+	var ct string
+	if len(values) == 1 {
+		ct = values[0]
+	}
 	if ct == contentTypeJSON {
 		return nil
 	}

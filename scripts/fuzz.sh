@@ -22,8 +22,16 @@ go=${GO:-go}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# An assignment, not the for loop's word list: set -e and pipefail do not
+# reach a command substitution there, so a ./fuzz that did not compile
+# listed no target and the run passed, having fuzzed nothing.
+if ! targets=$($go test -list '^Fuzz' ./fuzz | grep '^Fuzz'); then
+  echo "fuzz: could not list the fuzz targets of ./fuzz, or it has none (see above)" >&2
+  exit 1
+fi
+
 races=0
-for t in $($go test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do
+for t in $targets; do
   echo "fuzz $t for $fuzztime"
   before=$(git status --porcelain --untracked-files=all -- fuzz/testdata/fuzz 2>/dev/null || true)
   if $go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" ./fuzz 2>&1 | tee "$out"; then

@@ -1,0 +1,319 @@
+package workflows
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The workflows are read with a reader for the subset of YAML they use
+// (mappings, lists of steps, | blocks), not a YAML library: go.mod would
+// gain a direct dependency for a test. A file it cannot read fails the test
+// (a step or a key not found), so a misreading cannot pass silently.
+
+// step is one step of a job.
+type step struct {
+	id, name, uses, cond, run string
+	env                       []kv // in file order
+}
+
+type kv struct{ key, value string }
+
+// job is one job of a workflow.
+type job struct {
+	name    string
+	env     []kv
+	outputs []kv
+	steps   []step
+}
+
+func indentOf(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
+
+func blank(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || strings.HasPrefix(t, "#")
+}
+
+// body returns the lines after lines[i] that are indented deeper than
+// lines[i] (blank lines and comments inside included).
+func body(lines []string, i int) []string {
+	in := indentOf(lines[i])
+	j := i + 1
+	for j < len(lines) && (strings.TrimSpace(lines[j]) == "" || indentOf(lines[j]) > in) {
+		j++
+	}
+	return lines[i+1 : j]
+}
+
+// keyValue splits "key: value" (after the indentation).
+func keyValue(line string) (string, string, bool) {
+	k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+	return k, strings.TrimSpace(v), ok
+}
+
+// mapping reads the "key: value" lines of a block at its first indentation.
+func mapping(lines []string) []kv {
+	var out []kv
+	in := -1
+	for _, l := range lines {
+		if blank(l) {
+			continue
+		}
+		if in < 0 {
+			in = indentOf(l)
+		}
+		if indentOf(l) != in {
+			continue
+		}
+		if k, v, ok := keyValue(l); ok {
+			out = append(out, kv{k, v})
+		}
+	}
+	return out
+}
+
+// readJob reads job name of the workflow file at path.
+func readJob(t *testing.T, path, name string) job {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(string(raw), "\n")
+	start := -1
+	for i, l := range lines {
+		if l == "  "+name+":" {
+			start = i
+			break
+		}
+	}
+	require.GreaterOrEqual(t, start, 0, "%s: no job %q", path, name)
+	j := job{name: name}
+	jb := body(lines, start)
+	for i, l := range jb {
+		if blank(l) || indentOf(l) != 4 {
+			continue
+		}
+		switch strings.TrimSpace(l) {
+		case "env:":
+			j.env = mapping(body(jb, i))
+		case "outputs:":
+			j.outputs = mapping(body(jb, i))
+		case "steps:":
+			j.steps = readSteps(body(jb, i))
+		}
+	}
+	require.NotEmpty(t, j.steps, "%s: job %q has no steps", path, name)
+	return j
+}
+
+// readSteps reads a list of steps ("- key: value" items).
+func readSteps(lines []string) []step {
+	var items [][]string
+	for _, l := range lines {
+		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "- ") && indentOf(l) == 6 {
+			items = append(items, []string{strings.Repeat(" ", 8) + t[2:]})
+			continue
+		}
+		if len(items) > 0 {
+			items[len(items)-1] = append(items[len(items)-1], l)
+		}
+	}
+	var steps []step
+	for _, it := range items {
+		var s step
+		for i, l := range it {
+			if blank(l) || indentOf(l) != 8 {
+				continue
+			}
+			k, v, _ := keyValue(l)
+			switch k {
+			case "id":
+				s.id = v
+			case "name":
+				s.name = v
+			case "uses":
+				s.uses = v
+			case "if":
+				s.cond = v
+			case "env":
+				s.env = mapping(body(it, i))
+			case "run":
+				if v == "|" {
+					s.run = dedent(body(it, i))
+				} else {
+					s.run = v + "\n"
+				}
+			}
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func dedent(lines []string) string {
+	in := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" && (in < 0 || indentOf(l) < in) {
+			in = indentOf(l)
+		}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		if len(l) >= in {
+			l = l[in:]
+		}
+		b.WriteString(strings.TrimRight(l, " ") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func (j job) step(t *testing.T, id string) step {
+	t.Helper()
+	for _, s := range j.steps {
+		if s.id == id {
+			return s
+		}
+	}
+	require.Failf(t, "no step", "job %q has no step with id %q", j.name, id)
+	return step{}
+}
+
+// expr matches one ${{ ... }} expression.
+var expr = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+
+// resolve replaces each ${{ expression }} in v by its value in ctx. An
+// expression ctx does not know fails the test: the simulation must not
+// guess what GitHub would substitute.
+func resolve(t *testing.T, v string, ctx map[string]string) string {
+	t.Helper()
+	return expr.ReplaceAllStringFunc(v, func(m string) string {
+		e := expr.FindStringSubmatch(m)[1]
+		val, ok := ctx[e]
+		if !ok && strings.HasPrefix(e, "steps.") {
+			return "" // a step's output that was never set is empty
+		}
+		require.True(t, ok, "expression %q has no value in the simulation", e)
+		return val
+	})
+}
+
+// run is a run of one job, as the runner would make it: steps in order, a
+// step without if: only while the job succeeds, if: always() in any case.
+type run struct {
+	t   *testing.T
+	dir string // working directory (the checkout)
+	// env is the process environment of every step (PATH, RUNNER_TEMP...).
+	env []string
+	ctx map[string]string
+	// status is job.status: success until a step fails; a test sets
+	// cancelled to stand for a cancellation.
+	status string
+	// exec lists the ids of the steps whose script runs; other steps
+	// (checkout, setup-go, the build, uploads) pass without running.
+	exec map[string]bool
+	// fail and cancelAfter are ids: that step fails instead of running, or
+	// the job is cancelled once it has run.
+	fail, cancelAfter string
+	// stdout collects every step's output, for messages.
+	stdout strings.Builder
+	// exits holds each executed step's exit status.
+	exits map[string]int
+}
+
+func (r *run) job(j job) {
+	t := r.t
+	t.Helper()
+	if r.status == "" {
+		r.status = "success"
+	}
+	r.exits = map[string]int{}
+	jobEnv := map[string]string{}
+	for _, e := range j.env {
+		jobEnv[e.key] = resolve(t, e.value, r.ctx)
+	}
+	for _, s := range j.steps {
+		switch s.cond {
+		case "":
+			if r.status != "success" {
+				continue
+			}
+		case "always()":
+		default:
+			require.Failf(t, "unsupported if", "step %q: if: %s (the simulation knows only always())", s.id, s.cond)
+		}
+		switch {
+		case s.id != "" && s.id == r.fail:
+			r.failed()
+		case s.run != "" && r.exec[s.id]:
+			r.step(s, jobEnv)
+		}
+		if s.id != "" && s.id == r.cancelAfter {
+			r.status = "cancelled"
+		}
+	}
+}
+
+// step runs one step as GitHub's shell: bash does (bash --noprofile --norc
+// -eo pipefail), with a fresh GITHUB_OUTPUT whose lines become
+// steps.ID.outputs.KEY.
+func (r *run) step(s step, jobEnv map[string]string) {
+	t := r.t
+	t.Helper()
+	ctx := r.ctx
+	ctx["job.status"] = r.status
+	script := filepath.Join(t.TempDir(), "step.sh")
+	require.NoError(t, os.WriteFile(script, []byte(s.run), 0o644))
+	output := filepath.Join(t.TempDir(), "output")
+	require.NoError(t, os.WriteFile(output, nil, 0o644))
+	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", script)
+	cmd.Dir = r.dir
+	cmd.Env = append(append([]string{}, r.env...), "GITHUB_OUTPUT="+output)
+	for k, v := range jobEnv {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	for _, e := range s.env {
+		cmd.Env = append(cmd.Env, e.key+"="+resolve(t, e.value, ctx))
+	}
+	out, err := cmd.CombinedOutput()
+	r.stdout.WriteString("== step " + s.id + "\n" + string(out))
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee, "step %q did not run", s.id)
+		code = ee.ExitCode()
+		r.failed()
+	}
+	r.exits[s.id] = code
+	f, err := os.Open(output)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok && s.id != "" {
+			ctx["steps."+s.id+".outputs."+k] = v
+		}
+	}
+	require.NoError(t, sc.Err())
+}
+
+// failed records a failed step: the job fails, unless it was cancelled,
+// which it stays.
+func (r *run) failed() {
+	if r.status == "success" {
+		r.status = "failure"
+	}
+}
+
+// outputs resolves the job's outputs after its run.
+func (r *run) outputs(j job) map[string]string {
+	out := map[string]string{}
+	for _, o := range j.outputs {
+		out[o.key] = resolve(r.t, o.value, r.ctx)
+	}
+	return out
+}
