@@ -355,10 +355,9 @@ func (p *Proxy) wait(ctx context.Context, d time.Duration) bool {
 // forward sends the request to the upstream and reads its answer, bounded.
 // On failure it answers a proxy error and reports false.
 func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	if !p.loopback && !p.cfg.AllowSideEffects && r.Method == http.MethodPost && path == StartPath {
+	if m, ok := mayStart(r); ok && !p.loopback && !p.cfg.AllowSideEffects {
 		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "side-effects", http.StatusForbidden
-		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a start to the non-loopback upstream %s: it would start a real verification; pass --allow-side-effects to allow it", p.up.Host)
+		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a %.20q request to the non-loopback upstream %s: it could start a real verification; pass --allow-side-effects to allow it", m, p.up.Host)
 		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
