@@ -69,6 +69,10 @@ func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
 		p.begin(s, ac, r, nil, nil)
 		return
 	}
+	// The server's ReadTimeout bounded the request; past it, the
+	// connection is only watched for the client leaving, and a deadline
+	// left in place would cancel the request as if the client had left.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	rule := p.begin(s, ac, r, body, nil)
 	if len(body) > MaxRequestBody {
 		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "request-too-large"
