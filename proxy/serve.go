@@ -42,6 +42,9 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	// pad bytes of hugePad are sent after body[:padAt] (body(huge)); they
+	// are generated as they are written, never stored per answer.
+	pad, padAt int
 }
 
 // attemptCtx accumulates what one attempt did, for its record line.
@@ -322,9 +325,9 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 	for k, v := range ans.header {
 		w.Header()[k] = v
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
+	w.Header().Set("Content-Length", strconv.Itoa(ans.size()))
 	w.WriteHeader(ans.status)
-	_, _ = w.Write(ans.body)
+	_ = ans.writeBody(w, ans.size())
 	ac.a.Outcome = OutAnswered
 }
 
@@ -334,7 +337,7 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 // the record still learns the errorCode sent.
 func decoded(ans *answer) []byte {
 	if !strings.EqualFold(ans.header.Get("Content-Encoding"), "gzip") {
-		return ans.body[:min(len(ans.body), maxParsedBody)]
+		return ans.prefix(maxParsedBody)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(ans.body))
 	if err != nil {
@@ -580,13 +583,13 @@ func (p *Proxy) sendPartial(s *session, ac *attemptCtx, w http.ResponseWriter, a
 		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
 		return
 	}
-	n := int(float64(len(ans.body)) * a.Fraction)
+	n := int(float64(ans.size()) * a.Fraction)
 	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\n", ans.status, http.StatusText(ans.status))
-	ans.header.Set("Content-Length", strconv.Itoa(len(ans.body)))
+	ans.header.Set("Content-Length", strconv.Itoa(ans.size()))
 	ans.header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	_ = ans.header.Write(rw)
 	_, _ = rw.WriteString("\r\n")
-	_, _ = rw.Write(ans.body[:n])
+	_ = ans.writeBody(rw, n)
 	_ = rw.Flush()
 	ac.a.Outcome = OutPartial
 	ac.a.BytesSent = n
