@@ -226,6 +226,10 @@ func (p *Proxy) UpstreamIsLoopback() bool { return p.loopback }
 // session selected by the Vcheck-Session header, or the global rules.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		if why := adminRefusal(r); why != "" {
+			proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
+			return
+		}
 		p.admin(w, r)
 		return
 	}
