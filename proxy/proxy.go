@@ -101,7 +101,7 @@ type Proxy struct {
 	up       *url.URL
 	loopback bool
 	client   *http.Client
-	scrub    *strings.Replacer
+	scrub    *Scrubber
 	seed     uint64
 
 	rngMu sync.Mutex
@@ -173,7 +173,7 @@ func New(cfg Config) (*Proxy, error) {
 			Transport:     tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		scrub:    redactor(cfg.Credentials),
+		scrub:    NewScrubber(cfg.Credentials),
 		seed:     seed,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		sessions: map[string]*session{},

@@ -98,7 +98,7 @@ func (p *Proxy) begin(s *session, ac *attemptCtx, r *http.Request, body []byte, 
 	a := &ac.a
 	a.Session, a.Scenario = s.id, s.scenario
 	a.At = ac.start.UTC()
-	a.Method, a.Host, a.Path = r.Method, r.Host, p.scrub.Replace(r.URL.EscapedPath())
+	a.Method, a.Host, a.Path = r.Method, r.Host, r.URL.EscapedPath()
 	a.Auth = redactAuthorization(r.Header.Get("Authorization"))
 	a.Timestamp = r.Header.Get(contracts.HeaderTimestamp)
 	if len(body) > 0 {
@@ -614,6 +614,9 @@ func (p *Proxy) finish(s *session, ac *attemptCtx) {
 			a.Outcome = OutClientGone
 		}
 	}
+	// Scrubbed before it is stored: the admin API, the record and the kit
+	// all show this one copy.
+	*a = p.scrub.Attempt(*a)
 	s.mu.Lock()
 	if len(s.attempts) < MaxAttempts {
 		s.attempts = append(s.attempts, *a)

@@ -312,7 +312,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	switch {
 	case len(parts) == 1 && parts[0] == "global" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, p.Global())
+		p.writeJSON(w, http.StatusOK, p.Global())
 	case len(parts) == 1 && parts[0] == "sessions" && r.Method == http.MethodPost:
 		var req struct {
 			Scenario string   `json:"scenario"`
@@ -351,7 +351,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
 		default:
-			writeJSON(w, http.StatusCreated, info)
+			p.writeJSON(w, http.StatusCreated, info)
 		}
 	case len(parts) == 2 && parts[0] == "sessions" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
 		var st SessionState
@@ -365,7 +365,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
 			return
 		}
-		writeJSON(w, http.StatusOK, st)
+		p.writeJSON(w, http.StatusOK, st)
 	case len(parts) == 3 && parts[0] == "sessions" && parts[2] == "observation" && r.Method == http.MethodPost:
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
 		if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
@@ -382,10 +382,15 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers v through the scrubber of the record: an admin answer
+// shows attempts, rules and observations, any of which may hold a secret.
+func (p *Proxy) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := p.scrub.JSON(v)
+	if err != nil {
+		proxyError(w, http.StatusInternalServerError, "admin-answer", "cannot encode the answer")
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(b)
 }
