@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,8 +27,12 @@ import (
 // TestMain turns the test binary into a fake adapter when asked: a plain
 // HTTP client that reads errorCode itself (no SDK, so nothing is raw).
 func TestMain(m *testing.M) {
-	if os.Getenv("VCHECK_FAKE_ADAPTER") == "1" {
+	switch os.Getenv("VCHECK_FAKE_ADAPTER") {
+	case "1":
 		fakeAdapter()
+		return
+	case "leaky":
+		leakyAdapter()
 		return
 	}
 	os.Exit(m.Run())
@@ -183,6 +188,87 @@ func TestExport(t *testing.T) {
 			golden, _ := fixtures.Golden(50000)
 			assert.Equal(t, string(golden), v.Body)
 			assert.Equal(t, 500, v.Status)
+		}
+	}
+}
+
+// leakyAdapter puts the secret it is handed everywhere a careless SDK
+// could: in every header position, the query, the path, the body, its
+// observation and its stderr.
+func leakyAdapter() {
+	fmt.Println(`{"sdk":"leaky","version":"0","supports":{"retry":false,"timeout":true}}`)
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		var line scenarioLine
+		_ = json.Unmarshal(sc.Bytes(), &line)
+		basic := base64.StdEncoding.EncodeToString([]byte(line.Key + ":" + line.Secret))
+		c := &http.Client{Timeout: time.Duration(line.TimeoutMS) * time.Millisecond}
+		for _, h := range []map[string]string{
+			{"Authorization": "Application " + line.Secret + ":c2ln"},
+			{"Authorization": line.Secret},
+			{"Authorization": "Basic " + basic},
+			{"X-Timestamp": line.Secret},
+			{"Host": line.Secret},
+			{"X-Leak": line.Secret},
+		} {
+			req, _ := http.NewRequest("GET", line.BaseURL+"/verification/v1/verifications/id/"+line.Secret+"?k="+line.Secret, strings.NewReader(line.Secret))
+			for k, v := range h {
+				if k == "Host" {
+					req.Host = v
+				} else {
+					req.Header.Set(k, v)
+				}
+			}
+			if resp, err := c.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+		fmt.Fprintf(os.Stderr, "leaky: signing with %s (%s)\n", line.Secret, basic)
+		obs := conformance.KitObservation{ID: line.ID, Result: conformance.KitAPIError, Status: 404,
+			Error: map[string]any{"errorCode": 40400, "message": "sent " + line.Secret + " as Basic " + basic}}
+		out, _ := json.Marshal(obs)
+		fmt.Println(string(out))
+	}
+}
+
+// TestRun_reportsNeverHoldTheSecret runs the leaky adapter and greps the
+// JSON, Markdown and JUnit reports and the adapter's stderr for every form
+// of the secret.
+func TestRun_reportsNeverHoldTheSecret(t *testing.T) {
+	t.Parallel()
+	cred := contracts.Credentials{Key: "kit-test-key", Secret: contracts.NewSecret("a2l0IHRlc3Qgc2VjcmV0")} // base64("kit test secret")
+	golden, _ := fixtures.Golden(40400)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write(golden)
+	}))
+	t.Cleanup(up.Close)
+	k, err := Load()
+	require.NoError(t, err)
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep, err := Run(ctx, k, Options{
+		Upstream: up.URL, Credentials: cred, Adapter: []string{exe}, Env: []string{"VCHECK_FAKE_ADAPTER=leaky"}, Stderr: &stderr,
+		Timeout: 300 * time.Millisecond, MaxHang: time.Second, Only: []string{"surface.40400", "auth.redirect-cross-host"},
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Results[0].Attempts)
+	outputs := map[string]*bytes.Buffer{"stderr": &stderr, "json": {}, "markdown": {}, "junit": {}}
+	require.NoError(t, rep.WriteJSON(outputs["json"]))
+	require.NoError(t, rep.WriteMarkdown(outputs["markdown"]))
+	require.NoError(t, rep.WriteJUnit(outputs["junit"]))
+	assert.Contains(t, stderr.String(), "leaky: signing with REDACTED")
+	sec := cred.Secret.Reveal()
+	basic := base64.StdEncoding.EncodeToString([]byte(cred.Key + ":" + sec))
+	key, err := cred.Secret.Key()
+	require.NoError(t, err)
+	for where, out := range outputs {
+		for _, form := range []string{sec, basic, string(key), "Application " + sec} {
+			assert.NotContains(t, out.String(), form, "%s shows a secret form", where)
 		}
 	}
 }

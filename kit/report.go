@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,6 +48,25 @@ type Report struct {
 	Started time.Time                   `json:"started"`
 	Results []Result                    `json:"results"`
 	Summary Summary                     `json:"summary"`
+
+	// scrub is the run's proxy scrubber: every writer goes through it, as
+	// the record does, since an observation or a verdict may quote what an
+	// adapter sent. nil for a report read back (scrubbed when written).
+	scrub *proxy.Scrubber
+}
+
+// through writes what write writes to w, scrubbed when the report has a
+// scrubber.
+func (r *Report) through(w io.Writer, write func(io.Writer) error) error {
+	if r.scrub == nil {
+		return write(w)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, r.scrub.String(buf.String()))
+	return err
 }
 
 // Summarize fills Summary from Results.
@@ -72,7 +92,9 @@ func (r *Report) Summarize() {
 }
 
 // WriteJSON writes the report as indented JSON.
-func (r *Report) WriteJSON(w io.Writer) error {
+func (r *Report) WriteJSON(w io.Writer) error { return r.through(w, r.writeJSON) }
+
+func (r *Report) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -96,7 +118,9 @@ func ReadReport(path string) (*Report, error) {
 }
 
 // WriteMarkdown writes the scenario x expectation x observed matrix.
-func (r *Report) WriteMarkdown(w io.Writer) error {
+func (r *Report) WriteMarkdown(w io.Writer) error { return r.through(w, r.writeMarkdown) }
+
+func (r *Report) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## vcheck kit: %s %s\n\n", r.SDK.SDK, r.SDK.Version)
 	fmt.Fprintf(&b, "Capabilities: %s. ", capsText(r.SDK))
@@ -196,7 +220,9 @@ func mdEscape(s string) string {
 
 // WriteJUnit writes one testcase per scenario: a failure for ✗ (a must or
 // should scenario not known failing), an error for !, skipped for N/A and ?.
-func (r *Report) WriteJUnit(w io.Writer) error {
+func (r *Report) WriteJUnit(w io.Writer) error { return r.through(w, r.writeJUnit) }
+
+func (r *Report) writeJUnit(w io.Writer) error {
 	s := junit.Suite{Name: "vcheck kit " + r.SDK.SDK + " " + r.SDK.Version, Time: "0"}
 	total := 0.0
 	for _, res := range r.Results {

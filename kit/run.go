@@ -2,6 +2,7 @@ package kit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -92,7 +93,11 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	if len(o.Env) > 0 {
 		cmd.Env = append(os.Environ(), o.Env...)
 	}
-	cmd.Stderr = o.Stderr
+	var errLines *scrubbedLines
+	if o.Stderr != nil {
+		errLines = &scrubbedLines{w: o.Stderr, s: p.Scrubber()}
+		cmd.Stderr = errLines
+	}
 	cmd.WaitDelay = 2 * time.Second
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -108,6 +113,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	defer func() {
 		_ = stdin.Close()
 		_ = cmd.Wait()
+		errLines.flush() // after Wait: its copy of stderr has ended
 	}()
 	lines := make(chan string)
 	go func() {
@@ -141,7 +147,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	if err := json.Unmarshal([]byte(first), &caps); err != nil || caps.SDK == "" {
 		return nil, fmt.Errorf("%w: first line is no capabilities line {\"sdk\",\"version\",\"supports\"}: %.200q", ErrAdapter, first)
 	}
-	rep := &Report{SDK: caps, Started: time.Now().UTC()}
+	rep := &Report{SDK: caps, Started: time.Now().UTC(), scrub: p.Scrubber()}
 	broken := false
 	for _, s := range scs {
 		res := Result{ID: s.ID, Group: s.Group, Level: s.Level, Why: s.Why, Expect: s.Expect}
@@ -208,4 +214,40 @@ func hostOnly(h string) string {
 		return h[:i]
 	}
 	return h
+}
+
+// scrubbedLines passes each whole line to w through the proxy's scrubber:
+// the adapter was handed the secret, and its stderr may echo it.
+type scrubbedLines struct {
+	w   io.Writer
+	s   *proxy.Scrubber
+	buf []byte
+}
+
+// maxLine bounds a line held back for scrubbing; a longer one is passed
+// on in pieces.
+const maxLine = 64 << 10
+
+func (l *scrubbedLines) Write(b []byte) (int, error) {
+	l.buf = append(l.buf, b...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		_, _ = io.WriteString(l.w, l.s.String(string(l.buf[:i+1])))
+		l.buf = l.buf[i+1:]
+	}
+	if len(l.buf) > maxLine {
+		l.flush()
+	}
+	return len(b), nil
+}
+
+func (l *scrubbedLines) flush() {
+	if l == nil || len(l.buf) == 0 {
+		return
+	}
+	_, _ = io.WriteString(l.w, l.s.String(string(l.buf)))
+	l.buf = nil
 }

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -99,7 +101,7 @@ type Proxy struct {
 	up       *url.URL
 	loopback bool
 	client   *http.Client
-	scrub    *strings.Replacer
+	scrub    *Scrubber
 	seed     uint64
 
 	rngMu sync.Mutex
@@ -126,6 +128,18 @@ func New(cfg Config) (*Proxy, error) {
 		var err error
 		if up, err = ParseUpstream(cfg.Upstream); err != nil {
 			return nil, fmt.Errorf("proxy config: %w", err)
+		}
+	}
+	for i, r := range cfg.Rules {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("proxy config: Rules[%d]: %w", i, err)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(cfg.Scenarios)) {
+		for i, r := range cfg.Scenarios[id] {
+			if err := r.Validate(); err != nil {
+				return nil, fmt.Errorf("proxy config: Scenarios[%q][%d]: %w", id, i, err)
+			}
 		}
 	}
 	if cfg.MaxHang <= 0 {
@@ -159,7 +173,7 @@ func New(cfg Config) (*Proxy, error) {
 			Transport:     tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		scrub:    redactor(cfg.Credentials),
+		scrub:    NewScrubber(cfg.Credentials),
 		seed:     seed,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		sessions: map[string]*session{},
@@ -174,6 +188,34 @@ func ParseUpstream(raw string) (*url.URL, error) {
 	return loopback.ParseBaseURL("upstream", raw)
 }
 
+// Timeouts of the proxy's HTTP servers, as the mock's (mock.NewHTTPServer):
+// a client that sends its request slowly or never reads its answer is cut
+// off instead of holding a goroutine and an answer's memory.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 15 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 60 * time.Second
+	MaxHeaderBytes    = 64 << 10
+)
+
+// NewHTTPServer returns an http.Server for h (the proxy itself for the
+// default port) with every timeout set. Its write timeout runs from the
+// request, so it is stretched past the longest answer the proxy may mean
+// to give (a delay up to MaxHang, then the upstream's UpstreamTimeout);
+// ReadTimeout bounds the request itself (serve lifts it once the body is
+// read, so that a long delay is not seen as the client leaving).
+func (p *Proxy) NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      p.cfg.MaxHang + UpstreamTimeout + WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+}
+
 // Seed is the seed of the p= draws, to print so a run can be repeated.
 func (p *Proxy) Seed() uint64 { return p.seed }
 
@@ -184,6 +226,10 @@ func (p *Proxy) UpstreamIsLoopback() bool { return p.loopback }
 // session selected by the Vcheck-Session header, or the global rules.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		if why := adminRefusal(r); why != "" {
+			proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
+			return
+		}
 		p.admin(w, r)
 		return
 	}

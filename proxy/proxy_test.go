@@ -260,10 +260,14 @@ func TestProxy_ownFailuresAreMarkedAndNotSinch(t *testing.T) {
 
 func TestProxy_startToARealUpstreamNeedsConsent(t *testing.T) {
 	t.Parallel()
-	p, err := New(Config{Upstream: "https://verification.api.sinch.com"})
+	// The fake transport never dials: if the guard failed, the start would
+	// be recorded by it, not sent to the real API.
+	fake := &fakeUpstream{}
+	p, err := New(Config{Upstream: "https://verification.api.sinch.com", Transport: fake})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
 	srv := newServer(t, p)
+	defer func() { assert.Empty(t, fake.requests()) }()
 	resp, body, err := send(t, client(5*time.Second), "POST", srv+start, startBody)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)

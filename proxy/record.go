@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -89,6 +92,77 @@ func printable(s string) bool {
 	return true
 }
 
+// Scrubber removes every form of the configured secrets from what the
+// proxy shows: the record, the admin API's answers and, through the kit,
+// its reports. Every place that shows an attempt goes through one
+// Scrubber, so no place can show what another hides.
+type Scrubber struct {
+	r    *strings.Replacer
+	keys []string
+}
+
+// NewScrubber returns the scrubber of creds.
+func NewScrubber(creds []contracts.Credentials) *Scrubber {
+	s := &Scrubber{r: redactor(creds)}
+	for _, c := range creds {
+		if c.Key != "" {
+			s.keys = append(s.keys, c.Key)
+		}
+	}
+	return s
+}
+
+// String replaces each secret form in v (see redactor).
+func (s *Scrubber) String(v string) string { return s.r.Replace(v) }
+
+// Attempt returns a with every field scrubbed. Beyond the known secrets,
+// the fields a client fills in freely are kept only in the shape they are
+// meant to have, since a secret the proxy was not told about cannot be
+// found by value: an SDK that swaps key and secret puts the secret in the
+// Authorization key field. So the key field is kept only when it is a
+// configured key or an application key's shape (a UUID), x-timestamp only
+// when it looks like a timestamp, and Host only when it looks like a host.
+func (s *Scrubber) Attempt(a Attempt) Attempt {
+	for _, f := range []*string{&a.Session, &a.Scenario, &a.Method, &a.Host, &a.Path, &a.Rule, &a.Action, &a.Auth, &a.Timestamp, &a.ProxyError} {
+		*f = s.String(*f)
+	}
+	if u, err := url.PathUnescape(a.Path); err == nil && s.String(u) != u {
+		a.Path = s.String(u) // a secret percent-encoded in the path
+	}
+	if scheme, rest, ok := strings.Cut(a.Auth, " "); ok {
+		if key, sig, ok := strings.Cut(rest, ":"); ok && strings.EqualFold(scheme, contracts.SchemeApplication) && !slices.Contains(s.keys, key) && !uuidRE.MatchString(key) {
+			a.Auth = scheme + " " + Redacted + ":" + sig
+		}
+	}
+	if a.Timestamp != "" && !timestampRE.MatchString(a.Timestamp) {
+		a.Timestamp = Redacted
+	}
+	if a.Host != "" && !hostRE.MatchString(a.Host) {
+		a.Host = Redacted
+	}
+	return a
+}
+
+var (
+	uuidRE      = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+	timestampRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$`)
+	hostRE      = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,62}\.?)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+)
+
+// JSON encodes v as one line of JSON, scrubbed.
+func (s *Scrubber) JSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(s.String(buf.String())), nil
+}
+
+// Scrubber is the proxy's scrubber, for whoever shows its attempts.
+func (p *Proxy) Scrubber() *Scrubber { return p.scrub }
+
 // redactor replaces each secret and its encodings: the secret, the key it
 // decodes to (when printable), base64 of the secret and of key:secret.
 func redactor(creds []contracts.Credentials) *strings.Replacer {
@@ -120,11 +194,5 @@ func redactor(creds []contracts.Credentials) *strings.Replacer {
 
 // recordLine is the attempt as one JSON line, scrubbed of every secret form.
 func (p *Proxy) recordLine(a Attempt) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(a); err != nil {
-		return nil, err
-	}
-	return []byte(p.scrub.Replace(buf.String())), nil
+	return p.scrub.JSON(p.scrub.Attempt(a))
 }

@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,7 +70,8 @@ func synthesize(sinch, status, body *Action) *answer {
 			}{spec.Status, strconv.Itoa(spec.Code), strings.Join(spec.Messages, " / ")})
 			ans.status = spec.HTTPStatus
 		case BodyHuge:
-			ans.status, ans.body = spec.HTTPStatus, hugeBody(spec)
+			ans.status = spec.HTTPStatus
+			setHuge(ans, spec)
 			ans.header.Set("Content-Type", "application/json")
 		}
 	}
@@ -79,23 +81,68 @@ func synthesize(sinch, status, body *Action) *answer {
 	return ans
 }
 
-// hugeBody is the documented body of spec padded to HugeSize bytes.
-func hugeBody(spec contracts.Spec) []byte {
+// hugePad is the padding body(huge) sends, shared by every answer and
+// never written to: a huge answer is generated as it is sent, so that
+// clients that never read hold no copy of it.
+var hugePad = bytes.Repeat([]byte("x"), 32<<10)
+
+// setHuge makes ans the documented body of spec padded to HugeSize bytes;
+// the padding is not stored (see answer.pad).
+func setHuge(ans *answer, spec contracts.Spec) {
 	head, _ := json.Marshal(struct {
 		Status    string `json:"status"`
 		ErrorCode int    `json:"errorCode"`
 		Message   string `json:"message"`
 	}{spec.Status, spec.Code, strings.Join(spec.Messages, " / ")})
-	b := make([]byte, 0, HugeSize)
-	b = append(b, head[:len(head)-1]...)
-	b = append(b, `,"padding":"`...)
-	b = append(b, bytes.Repeat([]byte("x"), HugeSize-len(b)-2)...)
-	return append(b, `"}`...)
+	b := append(head[:len(head)-1:len(head)-1], `,"padding":"`...)
+	ans.padAt = len(b)
+	ans.body = append(b, `"}`...)
+	ans.pad = HugeSize - len(ans.body)
+}
+
+// size is the length of the body as sent.
+func (a *answer) size() int { return len(a.body) + a.pad }
+
+// writeBody writes the first n bytes of the body as sent.
+func (a *answer) writeBody(w io.Writer, n int) error {
+	n = min(n, a.size())
+	head := a.body[:min(n, a.padAt)]
+	if a.pad == 0 {
+		head = a.body[:n]
+	}
+	if _, err := w.Write(head); err != nil || a.pad == 0 {
+		return err
+	}
+	for left := min(a.pad, n-a.padAt); left > 0; {
+		k := min(left, len(hugePad))
+		if _, err := w.Write(hugePad[:k]); err != nil {
+			return err
+		}
+		left -= k
+	}
+	if n > a.padAt+a.pad {
+		_, err := w.Write(a.body[a.padAt : n-a.pad])
+		return err
+	}
+	return nil
+}
+
+// prefix returns at most n bytes of the body as sent.
+func (a *answer) prefix(n int) []byte {
+	if a.pad == 0 {
+		return a.body[:min(len(a.body), n)]
+	}
+	var buf bytes.Buffer
+	buf.Grow(min(n, a.size()))
+	_ = a.writeBody(&buf, n)
+	return buf.Bytes()
 }
 
 // Synthesize returns the whole answer a rule sends without asking the
 // upstream (sinch, status, body and header actions only); false for a
-// rule that forwards, delays or breaks the connection.
+// rule that forwards, delays or breaks the connection. The body is the
+// whole of it, body(huge) included (HugeSize bytes): for export, not for
+// answering many clients.
 func Synthesize(r Rule) (status int, header map[string]string, body []byte, ok bool) {
 	var sinch, st, b *Action
 	header = map[string]string{}
@@ -121,5 +168,5 @@ func Synthesize(r Rule) (status int, header map[string]string, body []byte, ok b
 	for k := range ans.header {
 		header[k] = ans.header.Get(k)
 	}
-	return ans.status, header, ans.body, true
+	return ans.status, header, ans.prefix(ans.size()), true
 }

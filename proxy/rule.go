@@ -3,6 +3,7 @@ package proxy
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -690,3 +691,29 @@ func ParseRules(name, text string) ([]Rule, error) {
 
 // catalog is the documented contract the rules name codes from.
 func catalog() *contracts.Catalog { return contracts.DefaultCatalog() }
+
+// Validate reports whether r is a rule Parse could have read, with an
+// error that names it. A Rule built in Go skips Parse, so a bad regular
+// expression, an action without its fields, a negative count or a field
+// its action kind does not use would otherwise surface as a panic or a
+// silent misfire when a request comes; New and NewSession call it.
+func (r Rule) Validate() error {
+	text := r.String()
+	back, err := Parse(text)
+	if err != nil {
+		return err
+	}
+	if !sameRule(back, r) {
+		return fmt.Errorf("rule %q: its fields do not say what its text %q says (a field its action kind does not use, or a value out of range)", r.Name(), text)
+	}
+	return nil
+}
+
+// sameRule compares two rules field for field, a nil list equal to an
+// empty one.
+func sameRule(a, b Rule) bool {
+	if a.ID != b.ID || a.Method != b.Method || a.Path != b.Path || a.Times != b.Times || a.After != b.After || a.Every != b.Every || a.P != b.P {
+		return false
+	}
+	return slices.Equal(a.Conditions, b.Conditions) && slices.Equal(a.Actions, b.Actions)
+}

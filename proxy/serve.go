@@ -42,6 +42,9 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	// pad bytes of hugePad are sent after body[:padAt] (body(huge)); they
+	// are generated as they are written, never stored per answer.
+	pad, padAt int
 }
 
 // attemptCtx accumulates what one attempt did, for its record line.
@@ -69,6 +72,10 @@ func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
 		p.begin(s, ac, r, nil, nil)
 		return
 	}
+	// The server's ReadTimeout bounded the request; past it, the
+	// connection is only watched for the client leaving, and a deadline
+	// left in place would cancel the request as if the client had left.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	rule := p.begin(s, ac, r, body, nil)
 	if len(body) > MaxRequestBody {
 		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "request-too-large"
@@ -91,7 +98,7 @@ func (p *Proxy) begin(s *session, ac *attemptCtx, r *http.Request, body []byte, 
 	a := &ac.a
 	a.Session, a.Scenario = s.id, s.scenario
 	a.At = ac.start.UTC()
-	a.Method, a.Host, a.Path = r.Method, r.Host, p.scrub.Replace(r.URL.EscapedPath())
+	a.Method, a.Host, a.Path = r.Method, r.Host, r.URL.EscapedPath()
 	a.Auth = redactAuthorization(r.Header.Get("Authorization"))
 	a.Timestamp = r.Header.Get(contracts.HeaderTimestamp)
 	if len(body) > 0 {
@@ -318,9 +325,9 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 	for k, v := range ans.header {
 		w.Header()[k] = v
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
+	w.Header().Set("Content-Length", strconv.Itoa(ans.size()))
 	w.WriteHeader(ans.status)
-	_, _ = w.Write(ans.body)
+	_ = ans.writeBody(w, ans.size())
 	ac.a.Outcome = OutAnswered
 }
 
@@ -330,7 +337,7 @@ func (p *Proxy) act(s *session, ac *attemptCtx, w http.ResponseWriter, r *http.R
 // the record still learns the errorCode sent.
 func decoded(ans *answer) []byte {
 	if !strings.EqualFold(ans.header.Get("Content-Encoding"), "gzip") {
-		return ans.body[:min(len(ans.body), maxParsedBody)]
+		return ans.prefix(maxParsedBody)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(ans.body))
 	if err != nil {
@@ -355,10 +362,9 @@ func (p *Proxy) wait(ctx context.Context, d time.Duration) bool {
 // forward sends the request to the upstream and reads its answer, bounded.
 // On failure it answers a proxy error and reports false.
 func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	if !p.loopback && !p.cfg.AllowSideEffects && r.Method == http.MethodPost && path == StartPath {
+	if m, ok := mayStart(r); ok && !p.loopback && !p.cfg.AllowSideEffects {
 		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "side-effects", http.StatusForbidden
-		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a start to the non-loopback upstream %s: it would start a real verification; pass --allow-side-effects to allow it", p.up.Host)
+		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a %.20q request to the non-loopback upstream %s: it could start a real verification; pass --allow-side-effects to allow it", m, p.up.Host)
 		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
@@ -577,13 +583,13 @@ func (p *Proxy) sendPartial(s *session, ac *attemptCtx, w http.ResponseWriter, a
 		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
 		return
 	}
-	n := int(float64(len(ans.body)) * a.Fraction)
+	n := int(float64(ans.size()) * a.Fraction)
 	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\n", ans.status, http.StatusText(ans.status))
-	ans.header.Set("Content-Length", strconv.Itoa(len(ans.body)))
+	ans.header.Set("Content-Length", strconv.Itoa(ans.size()))
 	ans.header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	_ = ans.header.Write(rw)
 	_, _ = rw.WriteString("\r\n")
-	_, _ = rw.Write(ans.body[:n])
+	_ = ans.writeBody(rw, n)
 	_ = rw.Flush()
 	ac.a.Outcome = OutPartial
 	ac.a.BytesSent = n
@@ -608,6 +614,9 @@ func (p *Proxy) finish(s *session, ac *attemptCtx) {
 			a.Outcome = OutClientGone
 		}
 	}
+	// Scrubbed before it is stored: the admin API, the record and the kit
+	// all show this one copy.
+	*a = p.scrub.Attempt(*a)
 	s.mu.Lock()
 	if len(s.attempts) < MaxAttempts {
 		s.attempts = append(s.attempts, *a)

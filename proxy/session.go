@@ -19,6 +19,9 @@ import (
 // ErrTooManySessions is returned when MaxSessions sessions are alive.
 var ErrTooManySessions = errors.New("too many sessions")
 
+// ErrClosed is returned by NewSession once the proxy is closed.
+var ErrClosed = errors.New("proxy closed")
+
 // ErrUnknownScenario is returned for a scenario id the proxy does not know.
 var ErrUnknownScenario = errors.New("unknown scenario")
 
@@ -34,7 +37,7 @@ func compile(r Rule) *compiled {
 	c := &compiled{Rule: r, res: make([]*regexp.Regexp, len(r.Conditions))}
 	for i, cond := range r.Conditions {
 		if cond.Op == "~" {
-			c.res[i] = regexp.MustCompile(cond.Value) // Parse checked it
+			c.res[i] = regexp.MustCompile(cond.Value) // Validate (New, NewSession) checked it
 		}
 	}
 	return c
@@ -48,6 +51,7 @@ type session struct {
 	created  time.Time
 	expires  time.Time
 	baseURL  string
+	ln       net.Listener
 	srv      *http.Server
 	timer    *time.Timer
 
@@ -104,7 +108,9 @@ type SessionState struct {
 }
 
 // NewSession starts a session on a fresh loopback port with the rules of
-// scenario (when not empty) followed by rules.
+// scenario (when not empty) followed by rules. The session is published
+// (visible to lookups, to EndSession and to Close) only once it is fully
+// built, and never after Close: then NewSession returns an error.
 func (p *Proxy) NewSession(scenario string, rules []Rule) (SessionInfo, error) {
 	var all []Rule
 	if scenario != "" {
@@ -114,44 +120,60 @@ func (p *Proxy) NewSession(scenario string, rules []Rule) (SessionInfo, error) {
 		}
 		all = append(all, sc...)
 	}
+	for i, r := range rules {
+		if err := r.Validate(); err != nil {
+			return SessionInfo{}, fmt.Errorf("rules[%d]: %w", i, err)
+		}
+	}
 	all = append(all, rules...)
 	p.mu.Lock()
-	if p.closed {
+	if err := p.canAdd(); err != nil {
 		p.mu.Unlock()
-		return SessionInfo{}, errors.New("proxy closed")
-	}
-	if n := len(p.sessions); n >= p.cfg.MaxSessions {
-		p.mu.Unlock()
-		return SessionInfo{}, fmt.Errorf("%w: %d alive (they expire after %v, or DELETE them)", ErrTooManySessions, n, p.cfg.SessionTTL)
+		return SessionInfo{}, err
 	}
 	p.next++
 	id := fmt.Sprintf("s%d-%08x", p.next, p.draw64())
-	s := p.newSession(id, scenario, all)
-	p.sessions[id] = s
 	p.mu.Unlock()
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		p.mu.Lock()
-		delete(p.sessions, id)
-		p.mu.Unlock()
 		return SessionInfo{}, fmt.Errorf("session port: %w", err)
 	}
+	s := p.newSession(id, scenario, all)
+	s.ln = ln
 	s.baseURL = "http://" + ln.Addr().String()
 	s.expires = s.created.Add(p.cfg.SessionTTL)
-	s.srv = &http.Server{
-		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.serve(s, w, r) }),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+	s.srv = p.NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.serve(s, w, r) }))
+
+	p.mu.Lock()
+	if err := p.canAdd(); err != nil { // Close or other sessions came first
+		p.mu.Unlock()
+		_ = ln.Close()
+		return SessionInfo{}, err
 	}
-	go func() { _ = s.srv.Serve(ln) }()
+	p.sessions[id] = s
+	// Set under p.mu, which Close and EndSession take before they read it.
 	s.timer = time.AfterFunc(p.cfg.SessionTTL, func() { _, _ = p.EndSession(id) })
+	p.mu.Unlock()
+	// Serving starts after publishing: a Close in between has closed ln,
+	// and Serve then returns at once.
+	go func() { _ = s.srv.Serve(ln) }()
 	info := SessionInfo{ID: id, BaseURL: s.baseURL, Scenario: scenario, Expires: s.expires}
 	for _, r := range all {
 		info.Rules = append(info.Rules, r.String())
 	}
 	return info, nil
+}
+
+// canAdd reports why no session may be added now; p.mu is held.
+func (p *Proxy) canAdd() error {
+	if p.closed {
+		return ErrClosed
+	}
+	if n := len(p.sessions); n >= p.cfg.MaxSessions {
+		return fmt.Errorf("%w: %d alive (they expire after %v, or DELETE them)", ErrTooManySessions, n, p.cfg.SessionTTL)
+	}
+	return nil
 }
 
 func (p *Proxy) draw64() uint32 {
@@ -223,6 +245,11 @@ func (s *session) shutdown() error {
 	if s.srv != nil {
 		err = s.srv.Close()
 	}
+	if s.ln != nil {
+		// Serve may not have taken the listener yet (a Close right after
+		// NewSession published it): closed here, the port refuses at once.
+		_ = s.ln.Close()
+	}
 	s.closeConns()
 	return err
 }
@@ -285,7 +312,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	switch {
 	case len(parts) == 1 && parts[0] == "global" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, p.Global())
+		p.writeJSON(w, http.StatusOK, p.Global())
 	case len(parts) == 1 && parts[0] == "sessions" && r.Method == http.MethodPost:
 		var req struct {
 			Scenario string   `json:"scenario"`
@@ -324,7 +351,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
 		default:
-			writeJSON(w, http.StatusCreated, info)
+			p.writeJSON(w, http.StatusCreated, info)
 		}
 	case len(parts) == 2 && parts[0] == "sessions" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
 		var st SessionState
@@ -338,7 +365,7 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
 			return
 		}
-		writeJSON(w, http.StatusOK, st)
+		p.writeJSON(w, http.StatusOK, st)
 	case len(parts) == 3 && parts[0] == "sessions" && parts[2] == "observation" && r.Method == http.MethodPost:
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
 		if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
@@ -355,10 +382,15 @@ func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers v through the scrubber of the record: an admin answer
+// shows attempts, rules and observations, any of which may hold a secret.
+func (p *Proxy) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := p.scrub.JSON(v)
+	if err != nil {
+		proxyError(w, http.StatusInternalServerError, "admin-answer", "cannot encode the answer")
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(b)
 }

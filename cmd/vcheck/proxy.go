@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/internal/loopback"
@@ -126,7 +125,7 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return usagef("%v", err)
 	}
 	defer p.Close()
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := p.NewHTTPServer(p)
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
