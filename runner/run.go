@@ -57,7 +57,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		tgt = t
 	}
 	magic := o.MockMagic || tgt.Embedded
-	copts := conformance.Options{Catalog: cat, Magic: magic, Basic: o.Basic, TestNumber: o.TestNumber}
+	copts := conformance.Options{Catalog: cat, Magic: magic, Basic: o.Basic, TestNumber: o.TestNumber, StartBase: sideEffectsAllowed(&o, tgt.Loopback)}
 	if err := copts.Validate(); err != nil {
 		return nil, configf("%v", err)
 	}
@@ -89,6 +89,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if o.Shards > 1 {
 		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
+	s.AuthBase = authBaseOf(copts, sel.families)
 	if o.DryRun {
 		return s, dryRun(&o, tgt, cases)
 	}
