@@ -340,7 +340,7 @@ func runCase(ctx context.Context, d *doer, target conformance.Target, oracle con
 			res.rateLimit = true
 			return res
 		}
-		if sleep(ctx, retryAfter(resp.Header, wait, 10*time.Second)) != nil {
+		if sleep(ctx, retryAfter(resp.Header, wait, maxRateLimitWait)) != nil {
 			res.err = ctx.Err()
 			return res
 		}
