@@ -29,9 +29,19 @@ const (
 type TransportError struct {
 	Kind string
 	Err  error
+	// NotResent says why the request was not sent again although retries
+	// were left (it may have reached the target and is not idempotent);
+	// empty when it was re-sent as often as allowed.
+	NotResent string
 }
 
-func (e *TransportError) Error() string { return "transport: " + e.Kind + ": " + e.Err.Error() }
+func (e *TransportError) Error() string {
+	s := "transport: " + e.Kind + ": " + e.Err.Error()
+	if e.NotResent != "" {
+		s += " (" + e.NotResent + ")"
+	}
+	return s
+}
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // classify names the kind of a transport failure.
