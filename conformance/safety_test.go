@@ -35,6 +35,34 @@ func isDrama(n string) bool {
 	return slices.ContainsFunc(dramaRanges, func(p string) bool { return strings.HasPrefix(n, p) && len(n) == len(p)+3 })
 }
 
+// repairs are the numbers a lenient target might make of a malformed
+// endpoint: its digits alone behind a plus, "00" read as the plus, each
+// non-digit read as some digit (a vanity letter, a typo fixed), and its
+// first 12 digits (a number cut to the usual length).
+func repairs(n string) []string {
+	isDigit := func(r rune) bool { return r >= '0' && r <= '9' }
+	digits := strings.Map(func(r rune) rune {
+		if isDigit(r) {
+			return r
+		}
+		return -1
+	}, n)
+	out := []string{"+" + digits, "+" + strings.TrimPrefix(digits, "00")}
+	if len(digits) > 12 {
+		out = append(out, "+"+digits[:12])
+	}
+	body := strings.TrimPrefix(n, "+")
+	for i, r := range body {
+		if isDigit(r) {
+			continue
+		}
+		for d := '0'; d <= '9'; d++ {
+			out = append(out, "+"+body[:i]+string(d)+body[i+len(string(r)):])
+		}
+	}
+	return out
+}
+
 // TestNoStartOffLoopback is design.md's "Safety toward real endpoints" as a
 // property of the options a runner uses off loopback without the user's
 // consent (StartBase unset; SideEffects families are not sent there): a
@@ -47,6 +75,8 @@ func isDrama(n string) bool {
 //     start it would be without the defect (what a lenient target that
 //     repaired the number or defaulted the parameter would run) goes to a
 //     drama number, never to the test number or a magic value.
+//     Any repair of the malformed number that has the shape of a UK mobile
+//     (+447 and 9 more digits, the shape of every base) is a drama number.
 //   - No request names the test number (a report by number to it could
 //     settle the user's own pending verification).
 func TestNoStartOffLoopback(t *testing.T) {
@@ -86,6 +116,13 @@ func TestNoStartOffLoopback(t *testing.T) {
 					assert.True(t, isDrama(n), "%s: the start without its defect goes to %q, not a drama number", c.Family, n)
 					_, magic := cat.ByMagic(n)
 					assert.False(t, magic, "%s: the start without its defect goes to the magic number %q", c.Family, n)
+				}
+				if isStart(c.Request) {
+					for _, m := range repairs(startEndpoint(c.Request)) {
+						if len(m) == 13 && strings.HasPrefix(m, "+447") {
+							assert.True(t, isDrama(m), "%s: a lenient target could repair %q into %q, which is not a drama number", c.Family, startEndpoint(c.Request), m)
+						}
+					}
 				}
 			}))
 		}
