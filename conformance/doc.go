@@ -15,6 +15,8 @@
 // and, for a failing case, conformance.Shrink(ctx, fam, c.Seed, send) to get
 // the smallest case that fails the same way. Families with SideEffects start
 // verifications on a conforming target: send them only to the mock or with
-// the user's consent and test number. Expectations come from the catalog and
+// the user's consent and test number, and set Options.StartBase only then
+// (without it no authentication defect rides on a start, which a target
+// tolerating the defect would execute). Expectations come from the catalog and
 // the documentation (facts.md), never from what the mock does.
 package conformance

@@ -35,7 +35,7 @@ func runAgainst(t *testing.T, h http.Handler, policy conformance.Policy, perFami
 	require.True(t, ok, "a perCaseMock or a wrapped one")
 	client := &http.Client{Transport: wireTransport{h}}
 	var cases []conformance.Case
-	for _, f := range conformance.Families(conformance.Options{Magic: true}) {
+	for _, f := range conformance.Families(conformance.Options{Magic: true, StartBase: true}) {
 		cases = append(cases, conformance.Draw(f, 99, perFamily(f))...)
 	}
 	return runCases(t, func(i int, c conformance.Case) (conformance.Doer, func()) {

@@ -32,18 +32,21 @@ func genSecret() *rapid.Generator[contracts.Secret] {
 }
 
 // authBase draws the valid request that an authentication defect is applied
-// to: a start to a drama number, a report to an unknown id, or a status of
-// an unknown id. With correct authentication these fail after
-// authentication (or start a verification to a number that reaches no one),
-// so no authentication case has side effects on a conforming target.
+// to, from o.AuthBases(): a report to an unknown id or a status of an
+// unknown id, and with StartBase also a start to a drama number. With
+// correct authentication a report or status lookup fails after
+// authentication (404) and a start reaches no one. The defect does not
+// depend on the base, so nothing is lost by leaving the start out off
+// loopback: a target that tolerated the defect would execute the base, and
+// executing a start means a real verification.
 func (g *gens) authBase(t *rapid.T) Request {
 	signed := Auth{Scheme: AuthSigned}
-	switch rapid.SampledFrom([]string{"start", "report", "status"}).Draw(t, "base request") {
-	case "report":
+	switch rapid.SampledFrom(g.o.AuthBases()).Draw(t, "base request") {
+	case AuthBaseReport:
 		id := genUUID().Draw(t, "unknown id")
 		code := genReportCode(1, maxReportCode).Draw(t, "code")
 		return put(pathByID+id, reportBody("sms", code), signed)
-	case "status":
+	case AuthBaseStatus:
 		return get(pathByID+genUUID().Draw(t, "unknown id"), signed)
 	}
 	number := g.mobile.Draw(t, "number")

@@ -130,7 +130,7 @@ func commonPrefix(paths []string) string {
 // and break exactly one documented body rule, at one place, with the codes
 // the case expects.
 func TestCasesCarryExactlyTheirDefect(t *testing.T) {
-	for _, opts := range []Options{{Magic: true}, {Magic: true, Basic: true}, {Magic: true, TestNumber: "+447700900123"}} {
+	for _, opts := range []Options{{Magic: true}, {Magic: true, StartBase: true}, {Magic: true, Basic: true}, {Magic: true, TestNumber: "+447700900123"}} {
 		cat := opts.catalog()
 		for _, fam := range Families(opts) {
 			name := fam.Name
@@ -139,6 +139,9 @@ func TestCasesCarryExactlyTheirDefect(t *testing.T) {
 			}
 			if opts.TestNumber != "" {
 				name += "/test-number"
+			}
+			if opts.StartBase {
+				name += "/start-base"
 			}
 			t.Run(name, rapid.MakeCheck(func(t *rapid.T) {
 				c := fam.Gen.Draw(t, "case")

@@ -248,7 +248,7 @@ func TestMockPassesTheOracle(t *testing.T) {
 	pm := &perCaseMock{cfg: mockConfig(""), mocks: map[string]*mock.Server{}}
 	client := &http.Client{Transport: wireTransport{pm}}
 
-	cases := drawAll(conformance.Families(conformance.Options{Magic: true}), 20260301, n)
+	cases := drawAll(conformance.Families(conformance.Options{Magic: true, StartBase: true}), 20260301, n)
 	require.Len(t, cases, n)
 	target := conformance.Target{BaseURL: "http://127.0.0.1:8080", Credentials: mock.DefaultCredentials}
 	start := time.Now()
@@ -273,7 +273,7 @@ func TestMockSharedState(t *testing.T) {
 	require.NoError(t, err)
 	defer run.Close()
 	client := &http.Client{Timeout: 10 * time.Second}
-	cases := drawAll(conformance.Families(conformance.Options{Magic: true}), 7, 1000)
+	cases := drawAll(conformance.Families(conformance.Options{Magic: true, StartBase: true}), 7, 1000)
 	out := runCases(t, func(int, conformance.Case) (conformance.Doer, func()) { return client, func() {} },
 		conformance.Target{BaseURL: run.URL, Credentials: mock.DefaultCredentials}, cases, conformance.PolicyDefault, 4)
 	t.Logf("%d cases: %d violations, %d inconclusive, %d setup errors", out.sent, len(out.violations), out.inconclusive, len(out.setupErrors))

@@ -7,9 +7,11 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 )
 
-// Options configure the generator families. The zero value is usable: the
-// embedded catalog, Application-signed requests, no magic values, numbers
-// from Ofcom's drama ranges.
+// Options configure the generator families. The zero value is usable and
+// safe toward a real endpoint: the embedded catalog, Application-signed
+// requests, no magic values, numbers from Ofcom's drama ranges, and
+// authentication defects applied only to requests that cannot start a
+// verification.
 type Options struct {
 	// Catalog is the documented contract; nil means contracts.DefaultCatalog.
 	Catalog *contracts.Catalog
@@ -29,6 +31,34 @@ type Options struct {
 	// not state; 0 means contracts.DefaultMaxSkew. Skewed timestamps are
 	// drawn at least twice this far from the send time, and at least an hour.
 	MaxSkew time.Duration
+	// StartBase lets the authentication families (40100 to 40107) apply
+	// their defect to a start (to a drama number) as well as to a report
+	// and a status lookup of unknown ids. A target that tolerated the
+	// defect (a skew it allows, a timestamp form it accepts) would then
+	// start a real verification, so set it only for a loopback target or
+	// with the user's consent; the zero value never lets an
+	// authentication case be a start.
+	StartBase bool
+}
+
+// Auth bases: the valid requests an authentication defect is applied to.
+const (
+	// AuthBaseStart is a start to a drama number.
+	AuthBaseStart = "start"
+	// AuthBaseReport is a report for an id that does not exist.
+	AuthBaseReport = "report"
+	// AuthBaseStatus is a status lookup of an id that does not exist.
+	AuthBaseStatus = "status"
+)
+
+// AuthBases returns the requests the authentication families apply their
+// defects to under o, in the order their generators draw them (rapid
+// shrinks towards the first).
+func (o Options) AuthBases() []string {
+	if o.StartBase {
+		return []string{AuthBaseStart, AuthBaseReport, AuthBaseStatus}
+	}
+	return []string{AuthBaseReport, AuthBaseStatus}
 }
 
 // Validate names the first bad field.

@@ -193,7 +193,7 @@ func ParseError(resp *http.Response) *APIError {
 		e.Problems = append(e.Problems, Problem{Kind: ProblemContentType, Field: "Content-Type", Detail: fmt.Sprintf("got %q, want application/json", ct)})
 	}
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		if d, ok := parseRetryAfter(ra, time.Now()); ok {
+		if d, ok := ParseRetryAfter(ra, time.Now()); ok {
 			e.RetryAfter = d
 		} else {
 			e.Problems = append(e.Problems, Problem{Kind: ProblemBadRetryAfter, Field: "Retry-After", Detail: fmt.Sprintf("%q is neither seconds nor an HTTP date", ra)})
@@ -202,12 +202,29 @@ func ParseError(resp *http.Response) *APIError {
 	return e
 }
 
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+// MaxRetryAfter is the longest delay ParseRetryAfter returns: a longer one,
+// however many digits it has, is returned as MaxRetryAfter. It keeps the
+// arithmetic from overflowing time.Duration; a day is longer than any wait
+// a client of this API would honour (a runner bounds its own wait further).
+const MaxRetryAfter = 24 * time.Hour
+
+// ParseRetryAfter reads a Retry-After value (RFC 9110 section 10.2.3) as
+// the delay it asks for at now: delay-seconds, which is 1*DIGIT (so "1.5",
+// "-5", "+5" and "" are invalid), or an HTTP-date (one already past asks
+// for 0). The delay is at most MaxRetryAfter. ok is false for an invalid
+// value; every caller in vcheck parses Retry-After with it, so the oracle
+// and the runner never disagree on what a header says.
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v) // OWS around a field value is not part of it
+	if v != "" && !strings.ContainsFunc(v, func(r rune) bool { return r < '0' || r > '9' }) {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || n > uint64(MaxRetryAfter/time.Second) { // only ErrRange is possible here
+			return MaxRetryAfter, true
+		}
 		return time.Duration(n) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), MaxRetryAfter), true
 	}
 	return 0, false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -16,8 +17,9 @@ var errBudget = errors.New("request budget spent")
 
 // doer is the one way the runner sends HTTP: it applies the token bucket,
 // the request budget and the per-request timeout, and re-sends a request
-// that met a transport failure a bounded number of times. It never retries
-// an answer, whatever its status.
+// that met a transport failure a bounded number of times when a re-send
+// cannot repeat an effect (see noResend). It never retries an answer,
+// whatever its status.
 type doer struct {
 	client  *http.Client
 	limiter *rate.Limiter // nil: no bound
@@ -104,9 +106,39 @@ func (d *doer) send(req *http.Request, onBodyErr func(error)) (*http.Response, e
 		if req.Context().Err() != nil { // the run itself was stopped
 			return nil, req.Context().Err()
 		}
-		lastErr = &TransportError{Kind: classify(err), Err: err}
+		te := &TransportError{Kind: classify(err), Err: err}
+		if why := noResend(req, err); why != "" && attempt < d.retries {
+			te.NotResent = why
+			return nil, te
+		}
+		lastErr = te
 	}
 	return nil, lastErr
+}
+
+// noResend says why req must not be sent again after err, or "" when a
+// re-send is harmless: the failure came while dialing, before a byte of
+// the request was written (connection refused, no such host), or the
+// method is safe (GET, HEAD, OPTIONS). Anything else may have reached the
+// target, which may have executed it before the connection broke: a second
+// start would start a second verification (a second SMS or call, charged,
+// reaching a person), a second report would count as another attempt. Such
+// a case is reported as a transport failure, not judged, rather than
+// risked twice.
+func noResend(req *http.Request, err error) string {
+	var op *net.OpError
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &op) && op.Op == "dial", errors.As(err, &dns):
+		return ""
+	case req.Method == http.MethodGet, req.Method == http.MethodHead, req.Method == http.MethodOptions:
+		return ""
+	case req.Method == http.MethodPost:
+		return "not re-sent: a start may have reached the target"
+	case req.Method == http.MethodPut:
+		return "not re-sent: a report may have reached the target"
+	}
+	return "not re-sent: a " + req.Method + " may have reached the target"
 }
 
 type cancelOnClose struct {

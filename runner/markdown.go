@@ -29,6 +29,9 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		}
 		fmt.Fprintf(&b, "| %d | `%s` | %d | %d | %d | %s |\n", c.Code, c.Status, c.Exercised, c.Passed, c.Failed, mdEscape(state))
 	}
+	if s.AuthBase != nil {
+		fmt.Fprintf(&b, "\nAuth defects ride on: %s.\n", mdEscape(s.AuthBase.String()))
+	}
 	open := openGroups(s.Groups)
 	if len(open) > 0 {
 		fmt.Fprintf(&b, "\n### Findings (%d)\n\n", len(open))

@@ -34,7 +34,7 @@ func selectFamilies(all []conformance.Family, o *Options, loopback bool) selecti
 			continue
 		case len(o.Skip) > 0 && len(codes) > 0 && !slices.ContainsFunc(codes, func(c int) bool { return !slices.Contains(o.Skip, c) }):
 			continue
-		case f.SideEffects && !loopback && !(o.AllowSideEffects && o.TestNumber != ""):
+		case f.SideEffects && !sideEffectsAllowed(o, loopback):
 			why := "could start a real verification: needs --allow-side-effects --test-number"
 			for _, c := range codes {
 				sel.excluded[c] = why
@@ -45,6 +45,50 @@ func selectFamilies(all []conformance.Family, o *Options, loopback bool) selecti
 		sel.families = append(sel.families, f)
 	}
 	return sel
+}
+
+// sideEffectsAllowed reports whether a run may send requests that start a
+// verification when the target executes them: to a loopback target, or
+// with the user's explicit consent and a test number of their own
+// (design.md, safety toward real endpoints). It decides both which
+// families are sent and whether authentication defects may ride on starts.
+func sideEffectsAllowed(o *Options, loopback bool) bool {
+	return loopback || (o.AllowSideEffects && o.TestNumber != "")
+}
+
+// AuthBase says which valid requests the authentication families (40100 to
+// 40107) applied their defects to, and why a start was not among them.
+type AuthBase struct {
+	// Requests are conformance.AuthBase* names: start, report, status.
+	Requests []string `json:"requests"`
+	// Why says why no start was used; empty when starts were.
+	Why string `json:"why,omitempty"`
+}
+
+// String reads "start, report, status" or "report, status (no start: ...)".
+func (a AuthBase) String() string {
+	s := strings.Join(a.Requests, ", ")
+	if a.Why != "" {
+		s += " (no start: " + a.Why + ")"
+	}
+	return s
+}
+
+// authBaseOf describes the auth base of copts, or nil when no
+// authentication family was selected.
+func authBaseOf(copts conformance.Options, fams []conformance.Family) *AuthBase {
+	if !slices.ContainsFunc(fams, func(f conformance.Family) bool {
+		return slices.ContainsFunc(f.Codes, func(c int) bool { return c/100 == 401 })
+	}) {
+		return nil
+	}
+	a := &AuthBase{Requests: copts.AuthBases()}
+	if !copts.StartBase {
+		// normalise refuses --allow-side-effects without --test-number,
+		// so the target being elsewhere without consent is the one reason.
+		a.Why = "not loopback, no --allow-side-effects"
+	}
+	return a
 }
 
 // inShard reports whether case i of a family belongs to this run's shard.

@@ -65,7 +65,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		tgt = t
 	}
 	magic := o.MockMagic || tgt.Embedded
-	copts := conformance.Options{Catalog: cat, Magic: magic, Basic: o.Basic, TestNumber: o.TestNumber}
+	copts := conformance.Options{Catalog: cat, Magic: magic, Basic: o.Basic, TestNumber: o.TestNumber, StartBase: sideEffectsAllowed(&o, tgt.Loopback)}
 	if err := copts.Validate(); err != nil {
 		return nil, configf("%v", err)
 	}
@@ -102,6 +102,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if o.Shards > 1 {
 		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
+	s.AuthBase = authBaseOf(copts, sel.families)
 	if o.DryRun {
 		return s, dryRun(&o, tgt, cases)
 	}
@@ -573,7 +574,7 @@ func runCase(ctx context.Context, d *doer, target conformance.Target, oracle con
 			res.rateLimit = true
 			return res
 		}
-		if sleep(ctx, retryAfter(resp.Header, wait, 10*time.Second)) != nil {
+		if sleep(ctx, retryAfter(resp.Header, wait, maxRateLimitWait)) != nil {
 			res.err = ctx.Err()
 			return res
 		}

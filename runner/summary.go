@@ -53,6 +53,9 @@ type Summary struct {
 	Transport []Group `json:"transport,omitempty"`
 	// Observations record which way the target resolved each erratum.
 	Observations []Observation `json:"observations,omitempty"`
+	// AuthBase says which requests the authentication defects rode on;
+	// nil when no authentication family was selected.
+	AuthBase *AuthBase `json:"auth_base,omitempty"`
 	// SkippedWhy says why planned cases were not sent (budget, safety).
 	SkippedWhy map[string]int `json:"skipped_why,omitempty"`
 	Verdict    Verdict        `json:"verdict"`

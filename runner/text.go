@@ -44,6 +44,9 @@ func WriteText(w io.Writer, s *Summary) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if s.AuthBase != nil {
+		fmt.Fprintf(w, "auth defects ride on: %s\n", s.AuthBase)
+	}
 	exercised := 0
 	for _, c := range s.Coverage {
 		if c.Exercised > 0 {

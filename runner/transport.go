@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/vcheck/vcheck/contracts"
 )
 
 // Transport failure kinds: answers that never came, as opposed to answers
@@ -27,9 +29,19 @@ const (
 type TransportError struct {
 	Kind string
 	Err  error
+	// NotResent says why the request was not sent again although retries
+	// were left (it may have reached the target and is not idempotent);
+	// empty when it was re-sent as often as allowed.
+	NotResent string
 }
 
-func (e *TransportError) Error() string { return "transport: " + e.Kind + ": " + e.Err.Error() }
+func (e *TransportError) Error() string {
+	s := "transport: " + e.Kind + ": " + e.Err.Error()
+	if e.NotResent != "" {
+		s += " (" + e.NotResent + ")"
+	}
+	return s
+}
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // classify names the kind of a transport failure.
@@ -71,15 +83,17 @@ func newHTTPClient(concurrency int) *http.Client {
 	}
 }
 
-// retryAfter returns the delay a 429 answer asks for, capped, or a default.
+// maxRateLimitWait is the longest a case waits on a rate-limit answer it
+// did not ask for before it is re-sent, whatever Retry-After says: a run
+// must keep moving, and maxRateLimitWaits bounds the re-sends.
+const maxRateLimitWait = 10 * time.Second
+
+// retryAfter returns the delay a 429 answer asks for (contracts.ParseRetryAfter,
+// the one parser of the header), at most limit; def when the header is
+// absent or invalid ("1.5" is invalid: delay-seconds is whole seconds).
 func retryAfter(h http.Header, def, limit time.Duration) time.Duration {
-	if v := h.Get("Retry-After"); v != "" {
-		if d, err := time.ParseDuration(v + "s"); err == nil && d >= 0 {
-			return min(d, limit)
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return min(max(time.Until(t), 0), limit)
-		}
+	if d, ok := contracts.ParseRetryAfter(h.Get("Retry-After"), time.Now()); ok {
+		return min(d, limit)
 	}
 	return def
 }
