@@ -189,10 +189,11 @@ func (c *collector) replay(family string, seed uint64) string {
 
 func (c *collector) addViolation(r result, f conformance.Finding) {
 	code := firstCode(f.Codes)
-	key := groupKey(code, f.Check, f.Family)
+	obs := observedValue(f)
+	key := groupKey(code, f.Check, f.Family) + "/" + obs
 	g, ok := c.groups[key]
 	if !ok {
-		g = &groupState{Group: Group{Code: code, Check: f.Check, Family: f.Family, Message: f.String(), Example: c.example(r)},
+		g = &groupState{Group: Group{Code: code, Check: f.Check, Family: f.Family, Observed: obs, Message: f.String(), Example: c.example(r)},
 			fam: r.p.fam, seed: r.c.Seed}
 		c.groups[key] = g
 		c.order = append(c.order, key)

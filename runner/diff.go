@@ -30,7 +30,8 @@ func (d DiffReport) Empty() bool {
 }
 
 // Diff compares two runs' summaries: per-code coverage state, finding
-// groups (by code, check and family) and errata observations.
+// groups (by Group.Key: code, check, class and observed value, whatever
+// variant each run drew) and errata observations.
 func Diff(a, b *Summary) DiffReport {
 	d := DiffReport{A: a.Target, B: b.Target}
 	states := map[int][2]string{}
@@ -72,14 +73,35 @@ func Diff(a, b *Summary) DiffReport {
 	return d
 }
 
+// groupsMissing returns the deviations of from that in lacks, one group per
+// deviation (its variants' counts summed): runs at different seeds draw
+// different variants of one deviation, and that is no difference.
 func groupsMissing(from, in []Group) []Group {
 	var out []Group
+	at := map[string]int{}
 	for _, g := range from {
-		if !slices.ContainsFunc(in, func(x Group) bool { return x.Key() == g.Key() }) {
-			out = append(out, g)
+		if slices.ContainsFunc(in, func(x Group) bool { return sameDeviation(x, g) }) {
+			continue
 		}
+		if i, ok := at[g.Key()]; ok {
+			out[i].Count += g.Count
+			continue
+		}
+		at[g.Key()] = len(out)
+		out = append(out, g)
 	}
 	return out
+}
+
+// sameDeviation compares groups by their key; a group without an observed
+// value where its check records one comes from a report written before
+// groups recorded it, and matches any observed value.
+func sameDeviation(a, b Group) bool {
+	if a.Code != b.Code || a.Check != b.Check || a.Class() != b.Class() {
+		return false
+	}
+	legacy := checkObserves(a.Check) && (a.Observed == "" || b.Observed == "")
+	return legacy || a.Observed == b.Observed
 }
 
 // WriteDiff renders a DiffReport for people.
@@ -104,7 +126,7 @@ func WriteDiff(w io.Writer, d DiffReport) error {
 		}
 		fmt.Fprintf(&b, "\n%s:\n", part.title)
 		for _, g := range part.gs {
-			fmt.Fprintf(&b, "  %d %s [%s]: %s (%d x)\n", g.Code, g.Check, g.Family, oneLine(g.Message, 200), g.Count)
+			fmt.Fprintf(&b, "  %d %s [%s]: %s (%d x)\n", g.Code, g.Check, g.Class(), oneLine(g.Message, 200), g.Count)
 		}
 	}
 	for _, part := range []struct {

@@ -187,49 +187,6 @@ func TestReadSummary_badFiles(t *testing.T) {
 	}
 }
 
-func TestBaseline_acceptsKnownAndFailsNew(t *testing.T) {
-	t.Parallel()
-	s := sampleSummary()
-	path := filepath.Join(t.TempDir(), "baseline.json")
-	require.NoError(t, WriteBaseline(path, NewBaseline(s, nil, time.Unix(0, 0))))
-	b, err := LoadBaseline(path)
-	require.NoError(t, err)
-	require.Len(t, b.Entries, 1)
-	assert.Contains(t, b.Entries[0].Reason, "--update-baseline")
-
-	s2 := sampleSummary()
-	s2.Groups = append(s2.Groups, Group{Code: 40003, Check: "http-status", Family: "40003/letters", Count: 1, Message: "new"})
-	gone := b.Apply(s2)
-	assert.Empty(t, gone)
-	assert.True(t, s2.Groups[0].Accepted)
-	assert.False(t, s2.Groups[1].Accepted, "a new deviation is not accepted")
-
-	s3 := sampleSummary()
-	s3.Groups = nil
-	assert.Len(t, b.Apply(s3), 1, "a deviation that no longer occurs is reported as gone")
-
-	b.Entries[0].Reason = "erratum 1: the sandbox answers 40002"
-	kept := NewBaseline(sampleSummary(), b, time.Unix(0, 0))
-	assert.Equal(t, "erratum 1: the sandbox answers 40002", kept.Entries[0].Reason, "--update-baseline keeps the reasons people wrote")
-}
-
-func TestLoadBaseline_needsReasons(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"not json":  "nope",
-		"format":    `{"format":2,"entries":[]}`,
-		"no reason": `{"format":1,"entries":[{"code":40005,"check":"error-code","family":"f"}]}`,
-		"no check":  `{"format":1,"entries":[{"code":40005,"family":"f","reason":"r"}]}`,
-	} {
-		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
-		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
-		_, err := LoadBaseline(path)
-		require.Error(t, err, name)
-		assert.Contains(t, err.Error(), "--baseline", name)
-	}
-}
-
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	a, b := sampleSummary(), sampleSummary()

@@ -40,11 +40,13 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if cat == nil {
 		cat = contracts.DefaultCatalog()
 	}
+	// In an update run, baseline is the one being replaced (nil for a new
+	// file); read and validated before anything is sent either way.
 	var baseline *Baseline
-	if o.Baseline != "" && !o.UpdateBaseline {
-		b, err := LoadBaseline(o.Baseline)
+	if o.Baseline != "" {
+		b, err := loadBaselineForRun(&o)
 		if err != nil {
-			return nil, configf("%v", err)
+			return nil, err
 		}
 		baseline = b
 	}
@@ -221,22 +223,35 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		// that reads like a complete run.
 		return s, ctx.Err()
 	}
+	// An update run accepts what it found: it writes the baseline before
+	// the reports, and the reports and the verdict are those of a run
+	// compared with the baseline just written.
+	var updated string
+	if o.UpdateBaseline {
+		nb, ch := UpdateBaseline(baseline, s, time.Now())
+		if err := WriteBaseline(o.Baseline, nb); err != nil {
+			return s, err
+		}
+		gone = nil
+		nb.Apply(s)
+		s.Verdict = verdict(s)
+		updated = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
+	}
 	if err := writeReports(&o, s, report); err != nil {
 		report = nil
 		return s, err
 	}
 	report = nil
-	if o.UpdateBaseline {
-		old, _ := LoadBaseline(o.Baseline)
-		if err := WriteBaseline(o.Baseline, NewBaseline(s, old, time.Now())); err != nil {
-			return s, err
-		}
-	}
 	if err := WriteText(o.Out, s); err != nil {
 		return s, err
 	}
 	for _, e := range gone {
-		fmt.Fprintf(o.Out, "baseline: %s no longer occurs (%s); --update-baseline drops it\n", e.Key(), e.Reason)
+		if e.Exercised(s) {
+			fmt.Fprintf(o.Out, "baseline: %s no longer occurs (%s); --update-baseline drops it\n", e.Key(), e.Reason)
+		}
+	}
+	if updated != "" {
+		fmt.Fprintln(o.Out, updated)
 	}
 	switch s.Verdict {
 	case VerdictUnreachable, VerdictUnjudged:

@@ -100,7 +100,11 @@ type Group struct {
 	Code   int    `json:"code"`
 	Check  string `json:"check"`
 	Family string `json:"family"`
-	Count  int    `json:"count"`
+	// Observed is what the target answered where the check looks at one
+	// value (the errorCode, the HTTP status ...; see BaselineEntry):
+	// findings that answered differently are different groups.
+	Observed string `json:"observed,omitempty"`
+	Count    int    `json:"count"`
 	// Message is the first finding's text: subject: operation = got, want want.
 	Message string  `json:"message"`
 	Example Example `json:"example"`
@@ -116,8 +120,10 @@ type Group struct {
 	Reason   string `json:"reason,omitempty"`
 }
 
-// Key identifies a group across runs (baselines and diffs).
-func (g Group) Key() string { return groupKey(g.Code, g.Check, g.Family) }
+// Key identifies a group's deviation across runs (baselines and diffs):
+// code, check, class and observed value, not the drawn variant, so that it
+// does not depend on the seed (see BaselineEntry).
+func (g Group) Key() string { return deviationKey(g.Code, g.Check, g.Class(), g.Observed) }
 
 func groupKey(code int, check, family string) string {
 	return strconv.Itoa(code) + "/" + check + "/" + family
