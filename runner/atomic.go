@@ -44,3 +44,18 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	return nil
 }
+
+// checkWritable reports whether path can be written the way
+// writeFileAtomic writes it: not a directory, and a temporary file can be
+// made beside it (the file is removed at once).
+func checkWritable(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.probe")
+	if err != nil {
+		return fmt.Errorf("%s: cannot be written: %w", path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -398,12 +397,9 @@ func loadBaselineForRun(o *Options) (*Baseline, error) {
 		return nil, configf("%v", err)
 	}
 	if o.UpdateBaseline {
-		probe, err := os.CreateTemp(filepath.Dir(o.Baseline), "."+filepath.Base(o.Baseline)+".*.probe")
-		if err != nil {
-			return nil, configf("--update-baseline: cannot write next to %s: %v", o.Baseline, err)
+		if err := checkWritable(o.Baseline); err != nil {
+			return nil, configf("--update-baseline: %v", err)
 		}
-		probe.Close()
-		os.Remove(probe.Name())
 	}
 	return b, nil
 }

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -28,10 +26,13 @@ import (
 // must not be what trips its rate limit.
 const defaultRemoteRate = 5
 
-// Run runs the suite as o says and returns what it found. The error is nil
-// when the run completed, whatever it found (see Summary.Verdict); it wraps
-// ErrConfig for a usage or configuration error (nothing was sent) and
-// ErrUnreachable when the target could not be reached at all.
+// Run runs the suite as o says and returns what it found. Once the options
+// are valid and the report paths writable, every path ends with a Summary
+// whose Verdict and Reason the reports state. The error is nil when the run
+// judged the target (pass or broken); it wraps ErrConfig for a usage or
+// configuration error (a Summary with VerdictConfig when the target refused
+// the credentials) and ErrUnreachable when the target could not be reached
+// or judged (VerdictUnreachable, VerdictUnjudged).
 func Run(ctx context.Context, o Options) (*Summary, error) {
 	if err := o.normalise(); err != nil {
 		return nil, err
@@ -234,7 +235,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		}
 		gone = nil
 		nb.Apply(s)
-		s.Verdict = verdict(s)
+		s.Verdict, s.Reason = verdict(s, required)
 		updated = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
 	}
 	if err := writeReports(&o, s, report); err != nil {
@@ -452,25 +453,16 @@ func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) p
 
 // checkOutputs makes sure every report path can be written before the
 // first request is sent: a temporary file is created beside each and
-// removed. The JSON report opens its own temporary file right after.
+// removed. The JSON report opens its own temporary file right after, and
+// loadBaselineForRun has checked the baseline of an update run.
 func checkOutputs(o *Options) error {
-	paths := []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}}
-	if o.UpdateBaseline {
-		paths = append(paths, struct{ flag, path string }{"--baseline", o.Baseline})
-	}
-	for _, p := range paths {
+	for _, p := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}} {
 		if p.path == "" {
 			continue
 		}
-		if st, err := os.Stat(p.path); err == nil && st.IsDir() {
-			return configf("%s %s: is a directory", p.flag, p.path)
+		if err := checkWritable(p.path); err != nil {
+			return configf("%s %v", p.flag, err)
 		}
-		f, err := os.CreateTemp(filepath.Dir(p.path), "."+filepath.Base(p.path)+".*.tmp")
-		if err != nil {
-			return configf("%s %s: cannot be written: %v", p.flag, p.path, err)
-		}
-		f.Close()
-		os.Remove(f.Name())
 	}
 	return nil
 }
