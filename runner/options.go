@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/vcheck/vcheck/conformance"
@@ -80,8 +81,14 @@ type Options struct {
 	// Replay runs one case only, "FAMILY@SEED" as reports print it.
 	Replay string
 	// Retries bounds the re-sends of a request that met a transport
-	// failure; 0 means 2, negative means none.
+	// failure; 0 means 2, negative means none. Only a request that is safe
+	// to repeat (GET, or one whose connection was never made) is re-sent: a
+	// start or a report that may have reached the target never is.
 	Retries int
+	// Transport, when set, carries every request instead of vcheck's own
+	// HTTP transport; redirects are still not followed. Tests use an
+	// in-memory one to play a remote target without any network.
+	Transport http.RoundTripper
 	// MaxShrink bounds how many failing cases are shrunk; 0 means 20.
 	MaxShrink int
 	// JSON, JUnit and Markdown are report paths ("" for none).

@@ -169,6 +169,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	fmt.Fprintf(o.Progress, "vcheck: %s, seed %d, %d cases in %d families\n", s.Target, o.Seed, len(cases), len(sel.families))
 
 	d := &doer{client: newHTTPClient(o.Concurrency), budget: int64(o.Budget), timeout: o.Timeout, retries: o.Retries}
+	if o.Transport != nil {
+		d.client.Transport = o.Transport
+	}
 	requests = d.used.Load
 	r := o.Rate
 	if r == 0 && !tgt.Loopback {
@@ -201,9 +204,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if tgt.Embedded {
 		wait = embeddedVelocity + 50*time.Millisecond
 	}
-	execute(ctx, &o, d, target, oracle, cases, col, wait)
+	execute(ctx, &o, d, tgt, target, oracle, cases, col, wait)
 	if ctx.Err() == nil {
-		shrinkGroups(ctx, &o, d, target, oracle, col, wait)
+		shrinkGroups(ctx, &o, d, target, oracle, col, wait, !tgt.Loopback)
 	}
 	s.Requests = int(d.used.Load())
 	col.summary(s, sel.excluded, magic)
@@ -485,7 +488,7 @@ func writeReports(o *Options, s *Summary, report *jsonReport) error {
 // execute draws the cases in one goroutine (rapid's Draw is not safe for
 // concurrent use) and sends them from o.Concurrency workers; the collector
 // runs in the calling goroutine.
-func execute(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, cases []planned, col *collector, wait time.Duration) {
+func execute(ctx context.Context, o *Options, d *doer, tgt Target, target conformance.Target, oracle conformance.Oracle, cases []planned, col *collector, wait time.Duration) {
 	jobs := make(chan job, o.Concurrency)
 	results := make(chan result, o.Concurrency)
 	var wg sync.WaitGroup
@@ -494,7 +497,7 @@ func execute(ctx context.Context, o *Options, d *doer, target conformance.Target
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				results <- runCase(ctx, d, target, oracle, j, wait)
+				results <- runCase(ctx, d, target, oracle, j, wait, !tgt.Loopback)
 			}
 		}()
 	}
@@ -556,7 +559,11 @@ type job struct {
 	c conformance.Case
 }
 
-func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, j job, wait time.Duration) (res result) {
+// runCase sends one case; an unasked-for rate-limit answer is waited out
+// and the case sent again, unless the target is remote and the case has
+// setup steps: those start a verification (to the user's --test-number),
+// and a second one is not worth a retry.
+func runCase(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, j job, wait time.Duration, remote bool) (res result) {
 	c := j.c
 	res = result{p: j.p, c: c}
 	start := time.Now()
@@ -577,7 +584,7 @@ func runCase(ctx context.Context, d *doer, target conformance.Target, oracle con
 		if len(fs) != 1 || fs[0].Check != conformance.CheckRateLimited {
 			return res
 		}
-		if tries == maxRateLimitWaits {
+		if tries == maxRateLimitWaits || (remote && len(c.Setup) > 0) {
 			res.rateLimit = true
 			return res
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/vcheck/vcheck/conformance"
@@ -16,6 +17,10 @@ const shrinkTime = 20 * time.Second
 // answers: it proves nothing either way.
 var errResendRateLimited = errors.New("the re-send was answered with rate-limit errors only")
 
+// errNoShrinkRemote stands for a shrink step not sent: against a remote
+// target a start is re-sent once to confirm it, never to shrink it.
+var errNoShrinkRemote = errors.New("not shrunk: each step would start a verification on a remote target")
+
 // shrinkGroups re-sends the first case of each finding group to confirm it
 // and shrinks it to a minimal one (conformance.Shrink), for at most
 // o.MaxShrink groups, within the budget. Only a re-send that was judged and
@@ -24,7 +29,11 @@ var errResendRateLimited = errors.New("the re-send was answered with rate-limit 
 // setup, rate limits that outlast the waits) or that failed another way
 // leaves the group a failure, marked unconfirmed. A rate-limited re-send is
 // sent again after Retry-After (or wait), at most maxRateLimitWaits times.
-func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, col *collector, wait time.Duration) {
+//
+// Against a remote target, a group whose case is a start or has setup steps
+// (which start a verification) is confirmed by one re-send and never
+// shrunk: each shrink step would be another start.
+func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.Target, oracle conformance.Oracle, col *collector, wait time.Duration, remote bool) {
 	for i, key := range col.order {
 		g := col.groups[key]
 		if i >= o.MaxShrink || d.left() == 0 {
@@ -36,8 +45,16 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 		var firstErr error                      // the re-send of the original case could not be judged
 		var firstFindings []conformance.Finding // what the re-send of the original case showed
 		sends := 0
+		once := false
+		if remote {
+			c := conformance.DrawOne(*g.fam, g.seed)
+			once = len(c.Setup) > 0 || c.Request.Method == http.MethodPost
+		}
 		send := func(ctx context.Context, c conformance.Case) ([]conformance.Finding, error) {
 			sends++
+			if once && sends > 1 {
+				return nil, errNoShrinkRemote
+			}
 			// Only the confirming re-send waits out rate limits: a shrink
 			// step that is rate-limited just does not fail like the
 			// original, and rapid moves on.
@@ -69,7 +86,7 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 					break
 				}
 			}
-			g.Shrunk = res.Sent > 1
+			g.Shrunk = res.Sent > 1 && !once
 			if last != nil {
 				g.Example.Status, g.Example.Body = last.HTTPStatus, cut(string(last.Body), maxRecordedBody)
 			}

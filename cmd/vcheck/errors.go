@@ -49,6 +49,8 @@ type flagSet struct {
 	*flag.FlagSet
 	out      io.Writer
 	synopsis string
+	// epilog is printed after the flags by -h (exit codes, for example).
+	epilog string
 }
 
 func newFlags(name, synopsis string, out io.Writer) *flagSet {
@@ -79,6 +81,9 @@ func (f *flagSet) parseWithArgs(args []string) error {
 		f.SetOutput(f.out)
 		f.PrintDefaults()
 		f.SetOutput(io.Discard)
+		if f.epilog != "" {
+			fmt.Fprintf(f.out, "\n%s", f.epilog)
+		}
 		return errHelp
 	case err != nil:
 		return &usageError{err.Error()}

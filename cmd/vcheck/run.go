@@ -21,6 +21,7 @@ func init() {
 
 func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("run", "[--target URL] [flags]", out)
+	fs.epilog = runExitCodes
 	var o runner.Options
 	fs.StringVar(&o.Target, "target", "", "base URL of the API to test; empty starts the embedded mock on a loopback port")
 	key := fs.String("key", "", "application key (default $SINCH_APPLICATION_KEY)")
@@ -47,7 +48,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "write a Markdown summary to this file (for a CI step summary)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with this baseline: its accepted deviations do not fail the run")
-	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "write this run's deviations to --baseline instead")
+	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "accept this run's deviations: update --baseline, keeping every reason that still applies")
 	require := fs.String("require-codes", "", "comma-separated codes, or all (every code triggerable on this target): a required code no case exercised fails the run (exit 1)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -120,6 +121,17 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	return verdictError(s)
 }
+
+// runExitCodes is what vcheck run -h says of its exit codes; the README's
+// table says the same.
+const runExitCodes = `exit codes (every report states the same verdict):
+  0  pass: every check passed (and every --require-codes code was exercised)
+  1  broken: the target broke the documented contract, or a required code was not exercised
+  2  configuration: a bad flag or file, no credentials, or credentials the target refused
+     (found by one signed status lookup before anything else is sent)
+  3  the target could not be reached, timed out, or could not be judged
+     (for example it answered only rate-limit errors)
+`
 
 // verdictError maps a finished run's verdict to its exit code; the reports
 // state the same verdict.
