@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -239,4 +240,21 @@ func TestRun_requireCodesAllAgainstTheEmbeddedMock(t *testing.T) {
 	code := run(ctx, []string{"run", "--cases", "1", "--seed", "11", "--require-codes", "all"}, strings.NewReader(""), &out, &errOut)
 	assert.Equal(t, exitOK, code, errOut.String())
 	assert.Contains(t, out.String(), "21 of 21 codes exercised")
+}
+
+// TestRun_helpAndReadmeStateTheExitCodes: vcheck run -h and the README's
+// table give each verdict the exit code verdictError gives it.
+func TestRun_helpAndReadmeStateTheExitCodes(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := cli(t, "", "run", "-h")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "-require-codes")
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	for v, exit := range exits {
+		assert.Contains(t, stdout, "\n  "+strconv.Itoa(exit)+"  ", "run -h names exit %d", exit)
+		assert.Regexp(t, "\\| "+strconv.Itoa(exit)+" \\| [^|]*`"+string(v)+"`", string(readme), "README's table gives %s exit %d", v, exit)
+		s := &runner.Summary{Verdict: v, Reason: "r"}
+		assert.Equal(t, exit, exitCode(verdictError(s)), "verdictError(%s)", v)
+	}
 }
