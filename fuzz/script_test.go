@@ -10,12 +10,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeGo stands in for the go command in scripts/fuzz.sh: it lists one
-// target, answers its -fuzz run as FAKE_FUZZ says and its corpus replay as
-// FAKE_REPLAY says (exit status 0 or 1).
+// fakeGo stands in for the go command in scripts/fuzz.sh: it lists the
+// targets as FAKE_LIST says (one target unless told otherwise), answers
+// the -fuzz run as FAKE_FUZZ says and the corpus replay as FAKE_REPLAY says
+// (exit status 0 or 1).
 const fakeGo = `#!/usr/bin/env bash
 case "$*" in
-  *-list*) echo FuzzFake; echo ok; exit 0 ;;
+  *-list*)
+    case "$FAKE_LIST" in
+      broken) echo "fuzz/x_test.go:3:1: syntax error" >&2; exit 1 ;;
+      none) echo ok; exit 0 ;;
+      *) echo FuzzFake; echo ok; exit 0 ;;
+    esac ;;
   *"-fuzz "*)
     case "$FAKE_FUZZ" in
       pass) echo PASS; exit 0 ;;
@@ -41,22 +47,27 @@ func TestFuzzScript_tellsTheCoordinatorRaceFromAFinding(t *testing.T) {
 	require.NoError(t, os.WriteFile(fake, []byte(fakeGo), 0o755))
 	script, err := filepath.Abs("../scripts/fuzz.sh")
 	require.NoError(t, err)
+	// The nightly fuzz job runs only make fuzz: a ./fuzz that does not
+	// compile, or lists no target, must fail the script, not pass it with
+	// nothing fuzzed.
 	cases := []struct {
-		fuzz, replay string
-		wantOK       bool
-		wantOut      string
+		list, fuzz, replay string
+		wantOK             bool
+		wantOut            string
 	}{
-		{"pass", "0", true, "PASS"},
-		{"race", "0", true, "go.dev/issue/75804"},
-		{"race", "1", false, "the corpus replay failed"},
-		{"crash", "0", false, "FAILED"},
-		{"other", "0", false, "FAILED"},
+		{"one", "pass", "0", true, "PASS"},
+		{"one", "race", "0", true, "go.dev/issue/75804"},
+		{"one", "race", "1", false, "the corpus replay failed"},
+		{"one", "crash", "0", false, "FAILED"},
+		{"one", "other", "0", false, "FAILED"},
+		{"broken", "pass", "0", false, "could not list the fuzz targets"},
+		{"none", "pass", "0", false, "could not list the fuzz targets"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.fuzz+"/replay-"+tc.replay, func(t *testing.T) {
+		t.Run(tc.list+"/"+tc.fuzz+"/replay-"+tc.replay, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command("bash", script, "1s")
-			cmd.Env = append(os.Environ(), "GO="+fake, "FAKE_FUZZ="+tc.fuzz, "FAKE_REPLAY="+tc.replay)
+			cmd.Env = append(os.Environ(), "GO="+fake, "FAKE_LIST="+tc.list, "FAKE_FUZZ="+tc.fuzz, "FAKE_REPLAY="+tc.replay)
 			out, err := cmd.CombinedOutput()
 			if tc.wantOK {
 				assert.NoError(t, err, "%s", out)
