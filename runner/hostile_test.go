@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,4 +143,41 @@ func closedPort(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "http://" + addr
+}
+
+// TestHostileTargets_confirmationNeedsTheSameAnswer: a group is one answer
+// to one check, so a re-send that fails the same check with another answer
+// does not confirm it (it stays a failure, marked unconfirmed), and its
+// example is never swapped for a case that showed another answer.
+func TestHostileTargets_confirmationNeedsTheSameAnswer(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		status := http.StatusInternalServerError
+		if n.Add(1)%2 == 0 {
+			status = http.StatusBadGateway
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"status":"400 InvalidRequest","errorCode":40003,"message":"Phone number invalid"}`))
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := runner.Run(ctx, runner.Options{Target: srv.URL, Credentials: testCred, Cases: 1, Seed: 5, Only: []int{40003},
+		Concurrency: 1, Retries: -1, MaxShrink: 5})
+	require.NoError(t, err)
+	require.Equal(t, runner.VerdictBroken, s.Verdict)
+	found := false
+	for _, g := range s.Groups {
+		if g.Check != "http-status" {
+			continue
+		}
+		found = true
+		assert.False(t, g.Example.Confirmed, "%s answered %s, the re-send another status", g.Family, g.Observed)
+		assert.Contains(t, g.Unconfirmed, "failed another way")
+		assert.False(t, g.Flaky, "a re-send that failed is no evidence of a flaky target")
+		assert.Contains(t, g.Message, g.Observed, "the message is of the group's own answer")
+	}
+	assert.True(t, found, "an http-status group: %+v", s.Groups)
 }

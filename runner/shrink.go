@@ -74,21 +74,30 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 		}
 		res, err := conformance.Shrink(sctx, *g.fam, g.seed, send)
 		cancel()
-		switch {
-		case res.Reproduced:
-			g.Example.Confirmed = true
-			g.Example.Defect = res.Case.Defect
-			g.Example.Request = record(res.Case.Request)
-			g.Example.Curl = Curl(o.Command, col.baseURL, res.Case)
-			for _, f := range res.Findings {
-				if f.Check == g.Check && f.Severity == conformance.SeverityViolation {
-					g.Message = f.String()
-					break
+		// The group is one answer to one check: a re-send confirms it only
+		// by failing that check with that answer, and a shrunk case that
+		// fails it with another answer is not its example.
+		same := func(fs []conformance.Finding) (conformance.Finding, bool) {
+			for _, f := range fs {
+				if f.Check == g.Check && f.Severity == conformance.SeverityViolation && observedValue(f) == g.Observed {
+					return f, true
 				}
 			}
-			g.Shrunk = res.Sent > 1 && !once
-			if last != nil {
-				g.Example.Status, g.Example.Body = last.HTTPStatus, cut(string(last.Body), maxRecordedBody)
+			return conformance.Finding{}, false
+		}
+		_, confirmed := same(firstFindings)
+		switch {
+		case res.Reproduced && confirmed:
+			g.Example.Confirmed = true
+			if f, ok := same(res.Findings); ok {
+				g.Example.Defect = res.Case.Defect
+				g.Example.Request = record(res.Case.Request)
+				g.Example.Curl = Curl(o.Command, col.baseURL, res.Case)
+				g.Message = f.String()
+				g.Shrunk = res.Sent > 1 && !once
+				if last != nil {
+					g.Example.Status, g.Example.Body = last.HTTPStatus, cut(string(last.Body), maxRecordedBody)
+				}
 			}
 		case err != nil:
 			g.Unconfirmed = fmt.Sprintf("could not be re-sent: %v", err)
