@@ -258,11 +258,20 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		fmt.Fprintln(o.Out, updated)
 	}
 	switch s.Verdict {
-	case VerdictUnreachable, VerdictUnjudged:
+	case VerdictUnreachable:
 		return s, fmt.Errorf("%w: %s", ErrUnreachable, s.Reason)
+	case VerdictUnjudged:
+		return s, &unjudgedError{s.Reason}
 	}
 	return s, nil
 }
+
+// unjudgedError is a target that answered but could not be judged; it
+// takes ErrUnreachable's exit code without claiming the target is down.
+type unjudgedError struct{ reason string }
+
+func (e *unjudgedError) Error() string { return "target could not be judged: " + e.reason }
+func (e *unjudgedError) Unwrap() error { return ErrUnreachable }
 
 // verdict decides the run's outcome and says why in one line. Broken
 // needs an open finding group that a re-send did not disprove; a run that
@@ -434,24 +443,24 @@ func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) p
 	if resp.HTTPStatus != http.StatusUnauthorized {
 		return preflightResult{}
 	}
-	why := "HTTP 401"
+	answer, hint := "HTTP 401", "check the key, the secret and --auth"
 	if e := resp.Error; e != nil && e.Code != 0 {
-		why = fmt.Sprintf("HTTP 401 errorCode %d", e.Code)
+		answer = fmt.Sprintf("HTTP 401 errorCode %d", e.Code)
 		if e.Message != "" {
-			why += fmt.Sprintf(" (%q)", oneLine(e.Message, 80))
+			answer += fmt.Sprintf(" (%q)", oneLine(e.Message, 80))
 		}
 		switch e.Code {
 		case 40101:
-			why += ": the x-timestamp was refused; check this machine's clock"
+			hint = "the x-timestamp was refused: check this machine's clock"
 		case 40102:
-			why += ": the signature was refused; check the application secret"
+			hint = "the signature was refused: check the application secret"
 		case 40107:
-			why += ": check the application key (and, with --auth basic, the secret)"
+			hint = "check the application key (and, with --auth basic, the secret)"
 		case 40100, 40104:
-			why += ": the Authorization header was refused; check --auth"
+			hint = "the Authorization header was refused: check --auth"
 		}
 	}
-	return preflightResult{refused: why + " to a correctly signed GET " + preflightPath + "; nothing else was sent"}
+	return preflightResult{refused: fmt.Sprintf("a correctly signed GET %s was answered %s; %s. Nothing else was sent", preflightPath, answer, hint)}
 }
 
 // checkOutputs makes sure every report path can be written before the

@@ -85,7 +85,7 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 		{"pass", []string{"--cases", "2", "--seed", "3"}, runner.VerdictPass, "", nil, 0},
 		{"broken", []string{"--cases", "2", "--seed", "3", "--drift", "wrong-http-status"}, runner.VerdictBroken, "the target broke the documented contract", nil, 0},
 		{"credentials refused", []string{"--target", mockURL, "--key", mock.DefaultCredentials.Key, "--secret", wrongSecret, "--cases", "2"},
-			runner.VerdictConfig, "the target refused the credentials: HTTP 401 errorCode 40102", mockCount, 2},
+			runner.VerdictConfig, "was answered HTTP 401 errorCode 40102", mockCount, 2},
 		{"no credentials", []string{"--target", mockURL, "--cases", "2"}, runner.VerdictConfig, "no credentials", nil, 0},
 		{"unreachable", append([]string{"--target", closed, "--cases", "2", "--timeout", "1s"}, good...), runner.VerdictUnreachable, "target unreachable", nil, 0},
 		{"only rate limits", append([]string{"--target", limited, "--cases", "3", "--concurrency", "2"}, good...), runner.VerdictUnjudged, "no case could be judged", limitedCount, 200},
