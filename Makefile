@@ -5,11 +5,11 @@ SMOKETIME ?= 20000x
 BENCHTIME ?= 1s
 ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm interop kit soak
+.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak
 
 ## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node SDK's interop
 ## tests included: npm installs its pinned packages first), a short run of each fuzz target, workflow lint
-test: fmt vet modcheck npm unit fuzz-smoke actionlint
+test: fmt vet modcheck npm pip unit fuzz-smoke actionlint
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -54,6 +54,14 @@ actionlint:
 npm:
 	npm ci --no-audit --no-fund --prefix interop/node
 	npm ci --no-audit --no-fund --prefix interop/node-kit
+
+## pip: install the pinned Python SDK and its dependencies (hash-checked) into build/python-venv
+PYTHON ?= python3
+VENV   ?= build/python-venv
+pip:
+	@test -x $(VENV)/bin/pip || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r interop/python/requirements.txt
+	$(VENV)/bin/python -m pip check --disable-pip-version-check
 
 ## interop: the official Sinch Node SDK against the mock, and the SDK kit against its adapter
 interop: npm
