@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -79,14 +81,52 @@ func hostPort(t *testing.T, base string) string {
 	return u.Host
 }
 
-// apiError asserts that a step surfaced errorCode and the documented
-// message through VerificationException (its str() and the parsed body).
-func apiError(t *testing.T, s pyStep, status, code int, message string) {
-	t.Helper()
-	require.Equal(t, "api_error", s.Result, "%s: %+v", s.Step, s)
-	assert.Equal(t, status, s.Status, s.Step)
-	assert.EqualValues(t, code, s.ErrorCode, s.Step)
-	assert.Equal(t, message, s.Message, s.Step)
+// pyWant is what a step of drive.py owes: a success, or a
+// VerificationException with this HTTP status, errorCode and message ("":
+// not checked).
+type pyWant struct {
+	status, code int
+	message      string
+}
+
+// pySteps are the checks against the faithful mock, by step.
+var pySteps = map[string]pyWant{
+	"start":        {},
+	"no-plus":      {400, 40005, "Phone number missing leading plus sign"},
+	"long-code":    {400, 40001, ""}, // 13 characters: over the documented 10
+	"unknown-id":   {404, 40400, "Requested resource not found"},
+	"wrong-secret": {401, 40102, "Invalid signature"},
+	"success":      {},
+}
+
+// judge says what is wrong with a step's line ("" when it is what w owes).
+// It is a plain function so that the drift test can show each check fail.
+func judge(s pyStep, w pyWant) string {
+	if w.status == 0 {
+		if s.Result != "success" {
+			return fmt.Sprintf("%s: want success, got %+v", s.Step, s)
+		}
+		return ""
+	}
+	code, _ := s.ErrorCode.(float64) // a JSON number, as documented
+	switch {
+	case s.Result != "api_error":
+		return fmt.Sprintf("%s: want a VerificationException, got %+v", s.Step, s)
+	case s.Status != w.status || int(code) != w.code || s.ErrorCode != code:
+		return fmt.Sprintf("%s: want %d/%d, got %d/%#v", s.Step, w.status, w.code, s.Status, s.ErrorCode)
+	case w.message != "" && s.Message != w.message:
+		return fmt.Sprintf("%s: want message %q, got %q", s.Step, w.message, s.Message)
+	}
+	return ""
+}
+
+func pyStepNames() []string {
+	names := make([]string, 0, len(pySteps))
+	for n := range pySteps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // TestPythonSDKInterop drives the official Sinch Python SDK (sinch 1.1.4,
@@ -103,24 +143,40 @@ func TestPythonSDKInterop(t *testing.T) {
 	require.NoError(t, err)
 	defer r.Close()
 
-	got := drivePython(t, ctx, py, hostPort(t, r.URL), "start", "no-plus", "long-code", "unknown-id", "wrong-secret", "success")
+	got := drivePython(t, ctx, py, hostPort(t, r.URL), pyStepNames()...)
+	for name, w := range pySteps {
+		assert.Empty(t, judge(got[name], w), name)
+	}
+	assert.Regexp(t, `^[0-9a-f-]{36}$`, got["start"].Value["id"])
+	assert.Equal(t, "sms", got["start"].Value["method"])
+	assert.Equal(t, "SUCCESSFUL", got["success"].Value["report"])
+	assert.Equal(t, "SUCCESSFUL", got["success"].Value["status"])
+}
 
-	s := got["start"]
-	require.Equal(t, "success", s.Result, "a signed start is accepted: %+v", s)
-	assert.Regexp(t, `^[0-9a-f-]{36}$`, s.Value["id"])
-	assert.Equal(t, "sms", s.Value["method"])
-
-	apiError(t, got["no-plus"], 400, 40005, "Phone number missing leading plus sign")
-	// 13 characters: over the documented maximum of 10.
-	assert.Equal(t, 40001, codeOf(got["long-code"]), "long-code: %+v", got["long-code"])
-	assert.Equal(t, 400, got["long-code"].Status)
-	apiError(t, got["unknown-id"], 404, 40400, "Requested resource not found")
-	apiError(t, got["wrong-secret"], 401, 40102, "Invalid signature")
-
-	s = got["success"]
-	require.Equal(t, "success", s.Result, "%+v", s)
-	assert.Equal(t, "SUCCESSFUL", s.Value["report"])
-	assert.Equal(t, "SUCCESSFUL", s.Value["status"])
+// TestPythonSDKInterop_driftIsCaught points the driver at drift mutants:
+// each check above fails when the answer the SDK surfaces is wrong.
+func TestPythonSDKInterop_driftIsCaught(t *testing.T) {
+	py := pythonSDK(t)
+	for _, tc := range []struct{ drift, step string }{
+		{"wrong-code", "no-plus"},                  // 40002 for 40005
+		{"server-error-on-long-code", "long-code"}, // 500/50000 for 400/40001
+		{"wrong-http-status", "unknown-id"},        // HTTP 400 for 404
+		{"accept-bad-signature", "wrong-secret"},   // a success for 40102
+		{"empty-message", "no-plus"},               // message ""
+		{"code-as-string", "unknown-id"},           // "40400" for 40400
+	} {
+		t.Run(tc.drift, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			r, err := mock.Start(ctx, mock.Config{Drift: tc.drift})
+			require.NoError(t, err)
+			defer r.Close()
+			got := drivePython(t, ctx, py, hostPort(t, r.URL), tc.step)
+			why := judge(got[tc.step], pySteps[tc.step])
+			assert.NotEmpty(t, why, "the %s check passes against the %s mutant", tc.step, tc.drift)
+			t.Log(why)
+		})
+	}
 }
 
 // TestPythonSDKInterop_throughProxy puts `vcheck proxy` (in-process, with
@@ -143,10 +199,10 @@ func TestPythonSDKInterop_throughProxy(t *testing.T) {
 
 	got := drivePython(t, ctx, py, hostPort(t, sess.BaseURL), "start", "no-plus", "success")
 	assert.Equal(t, "success", got["start"].Result, "the start passes through: %+v", got["start"])
-	apiError(t, got["no-plus"], 400, 40005, "Phone number missing leading plus sign")
+	assert.Empty(t, judge(got["no-plus"], pySteps["no-plus"]))
 	// The report passed through (the driver reached the status lookup),
 	// and the rule answered the lookup.
-	apiError(t, got["success"], 503, 50300, "Service temporarily unavailable")
+	assert.Empty(t, judge(got["success"], pyWant{503, 50300, "Service temporarily unavailable"}))
 
 	st, ok := p.EndSession(sess.ID)
 	require.True(t, ok)
@@ -154,10 +210,4 @@ func TestPythonSDKInterop_throughProxy(t *testing.T) {
 	for _, a := range st.Attempts[:4] {
 		assert.True(t, a.Upstream, "%s %s went through to the mock", a.Method, a.Path)
 	}
-}
-
-// codeOf reads a JSON number errorCode.
-func codeOf(s pyStep) int {
-	f, _ := s.ErrorCode.(float64)
-	return int(f)
 }

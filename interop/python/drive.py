@@ -71,9 +71,8 @@ for name in sys.argv[1:]:
         value = steps[name]()
         out.update(result="success", value=value if isinstance(value, dict) else None)
     except VerificationException as err:
-        body = err.http_response.body
         out.update(result="api_error", status=err.response_status_code, message=str(err),
-                   errorCode=body.get("errorCode"), bodyMessage=body.get("message"))
+                   errorCode=err.http_response.body.get("errorCode"))
     except SinchException as err:
         out.update(result="sdk_error", status=err.response_status_code, message=str(err))
     except Exception as err:  # a crash inside the SDK is an observation too
