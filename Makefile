@@ -5,11 +5,11 @@ SMOKETIME ?= 20000x
 BENCHTIME ?= 1s
 ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm interop kit soak
+.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak
 
-## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node SDK's interop
-## tests included: npm installs its pinned packages first), a short run of each fuzz target, workflow lint
-test: fmt vet modcheck npm unit fuzz-smoke actionlint
+## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node and Python SDKs'
+## interop tests included: npm and pip install their pinned packages first), a short run of each fuzz target, workflow lint
+test: fmt vet modcheck npm pip unit fuzz-smoke actionlint
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -22,8 +22,8 @@ vet:
 modcheck:
 	@if grep -Eq '^[[:space:]]*(replace|exclude)([[:space:]]|\()' go.mod; then echo "go.mod must not use replace or exclude"; exit 1; fi
 
-# VCHECK_INTEROP=1 runs the Node SDK tests, which skip without it so that a
-# plain `go test ./...` needs no node_modules.
+# VCHECK_INTEROP=1 runs the Node and Python SDK tests, which skip without it so
+# that a plain `go test ./...` needs no node_modules or venv.
 unit:
 	VCHECK_INTEROP=1 $(GO) test -race -count=1 ./...
 
@@ -55,14 +55,24 @@ npm:
 	npm ci --no-audit --no-fund --prefix interop/node
 	npm ci --no-audit --no-fund --prefix interop/node-kit
 
-## interop: the official Sinch Node SDK against the mock, and the SDK kit against its adapter
-interop: npm
-	VCHECK_INTEROP=1 $(GO) test -count=1 -run 'Interop|Kit_nodeSDK' ./mock ./cmd/vcheck
+## pip: install the pinned Python SDK and its dependencies (hash-checked) into build/python-venv
+PYTHON ?= python3
+VENV   ?= build/python-venv
+pip:
+	@test -x $(VENV)/bin/pip || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r interop/python/requirements.txt
+	$(VENV)/bin/python -m pip check --disable-pip-version-check
 
-## kit: run the SDK error-handling kit against the official Node SDK and write its matrix
-kit: npm
+## interop: the official Sinch Node and Python SDKs against the mock, and the SDK kit against their adapters
+interop: npm pip
+	VCHECK_INTEROP=1 $(GO) test -count=1 -run 'Interop|Kit_nodeSDK|Kit_pythonSDK' ./mock ./cmd/vcheck
+
+## kit: run the SDK error-handling kit against the official Node and Python SDKs and write their matrices
+kit: npm pip
 	$(GO) run ./cmd/vcheck kit run --known-failing interop/node-kit/known-failing.txt \
 		--markdown kit-node.md --json kit-node.json --junit kit-node.xml -- node interop/node-kit/adapter.js
+	$(GO) run ./cmd/vcheck kit run --known-failing interop/python-kit/known-failing.txt \
+		--markdown kit-python.md --json kit-python.json --junit kit-python.xml -- $(VENV)/bin/python interop/python-kit/adapter.py
 
 ## soak: 30 s at 64 connections of mixed signed requests against the mock, on loopback
 soak:
