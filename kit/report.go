@@ -309,6 +309,9 @@ func (r *Report) writeJUnit(w io.Writer) error {
 		for _, c := range res.Verdict.Checks {
 			out += fmt.Sprintf("check %s: ok=%v want %s got %s\n", c.Name, c.OK, c.Want, c.Got)
 		}
+		if res.KnownFailing {
+			out += "known failing: " + knownReason(res) + "\n"
+		}
 		tc.SystemOut = out
 		switch res.Verdict.Cell {
 		case conformance.CellFail:

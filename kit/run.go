@@ -84,9 +84,28 @@ const (
 	maxConsecutiveFaults = 3
 )
 
-// deadline is the deadline_ms the adapter is given: past MaxHang, so a
-// hung answer ends at the proxy before the adapter gives up on the SDK.
-func (o Options) deadline() time.Duration { return o.MaxHang + 2*time.Second }
+// Deadline is the deadline_ms the adapter is given, with Options'
+// defaults applied: past MaxHang, so a hung answer ends at the proxy
+// before the adapter gives up on the SDK and reports stuck.
+func (o Options) Deadline() time.Duration {
+	o.defaults()
+	return o.MaxHang + 2*time.Second
+}
+
+func (o *Options) defaults() {
+	if o.Timeout <= 0 {
+		o.Timeout = 3 * time.Second
+	}
+	if o.MaxHang <= 0 {
+		o.MaxHang = 2*o.Timeout + 2*time.Second
+	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = DefaultStartTimeout
+	}
+	if o.ScenarioTimeout <= 0 {
+		o.ScenarioTimeout = o.MaxHang + 2*time.Second + scenarioGrace
+	}
+}
 
 // Run runs the kit: one proxy session per scenario, the scenario sent to
 // the adapter, its observation judged with the session's record. An
@@ -102,18 +121,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	if len(o.Adapter) == 0 {
 		return nil, errors.New("no adapter command (vcheck kit run -- ADAPTER...)")
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 3 * time.Second
-	}
-	if o.MaxHang <= 0 {
-		o.MaxHang = 2*o.Timeout + 2*time.Second
-	}
-	if o.StartTimeout <= 0 {
-		o.StartTimeout = DefaultStartTimeout
-	}
-	if o.ScenarioTimeout <= 0 {
-		o.ScenarioTimeout = o.deadline() + scenarioGrace
-	}
+	o.defaults()
 	p, err := proxy.New(proxy.Config{Upstream: o.Upstream, Handler: o.Handler, MaxHang: o.MaxHang, Credentials: []contracts.Credentials{o.Credentials}, Seed: 1})
 	if err != nil {
 		return nil, err
@@ -155,7 +163,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 			return nil, err
 		}
 		line, _ := json.Marshal(scenarioLine{ID: s.ID, Operation: s.Operation, Input: s.Input, BaseURL: info.BaseURL,
-			Key: o.Credentials.Key, Secret: o.Credentials.Secret.Reveal(), TimeoutMS: o.Timeout.Milliseconds(), DeadlineMS: o.deadline().Milliseconds()})
+			Key: o.Credentials.Key, Secret: o.Credentials.Secret.Reveal(), TimeoutMS: o.Timeout.Milliseconds(), DeadlineMS: o.Deadline().Milliseconds()})
 		t0 := time.Now()
 		obs, notes, fault, err := observe(ctx, a, line, s.ID, o.ScenarioTimeout, scrub)
 		if err != nil {

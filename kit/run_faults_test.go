@@ -108,7 +108,10 @@ func TestRun_adapterFaultsAreBoundedAndTheRestRun(t *testing.T) {
 			assert.Equal(t, map[string]int{tc.kind: 1}, rep.Summary.Faults)
 			assert.Equal(t, []string{"surface.40400"}, rep.Summary.Unjudged)
 			assert.Contains(t, rep.Summary.Counts(), "1 invalid (1 "+tc.kind+")")
-			for where, out := range map[string]string{"stderr": stderr, "report": reportText(t, rep)} {
+			text := reportText(t, rep)
+			assert.Contains(t, text, "| "+conformance.CellInvalid+" "+tc.kind+" |", "the Markdown cell names the fault")
+			assert.Contains(t, text, `"kind": "`+tc.kind+`"`, "the JSON names the fault")
+			for where, out := range map[string]string{"stderr": stderr, "report": text} {
 				assert.NotContains(t, out, faultSecret.Reveal(), where)
 			}
 		})
