@@ -15,6 +15,7 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/kit"
+	"github.com/vcheck/vcheck/mock"
 )
 
 func init() {
@@ -148,7 +149,7 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", u.Redacted())
 		}
 	}
-	up, err := newUpstream(*upstream)
+	up, err := newUpstream(*upstream, mock.DefaultCredentials)
 	if err != nil {
 		return err
 	}
