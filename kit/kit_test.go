@@ -34,16 +34,34 @@ func TestMain(m *testing.M) {
 	case "leaky":
 		leakyAdapter()
 		return
+	case "silent":
+		// Never a capabilities line: reads its stdin until the kit gives up.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		return
+	case "exit":
+		os.Exit(4)
 	}
 	os.Exit(m.Run())
 }
 
 func fakeAdapter() {
+	// VCHECK_FAKE_ONCE names a file: the first process creates it, a
+	// restarted one finds it and falls silent (a restart that fails).
+	if once := os.Getenv("VCHECK_FAKE_ONCE"); once != "" {
+		if _, err := os.Stat(once); err == nil {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			return
+		}
+		_ = os.WriteFile(once, nil, 0o600)
+	}
 	fmt.Println(`{"sdk":"fake","version":"0","supports":{"retry":false,"timeout":true}}`)
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		var line scenarioLine
 		_ = json.Unmarshal(sc.Bytes(), &line)
+		if on := os.Getenv("VCHECK_FAKE_ON"); on == line.ID || on == "*" {
+			misbehave(os.Getenv("VCHECK_FAKE_FAULT"), line)
+		}
 		obs := conformance.KitObservation{ID: line.ID}
 		c := &http.Client{Timeout: time.Duration(line.TimeoutMS) * time.Millisecond}
 		resp, err := c.Get(line.BaseURL + "/verification/v1/verifications/id/1")
@@ -66,6 +84,31 @@ func fakeAdapter() {
 		}
 		out, _ := json.Marshal(obs)
 		fmt.Println(string(out))
+	}
+}
+
+// misbehave breaks the protocol one way on the fake adapter's scenario;
+// the ways that keep running go on to print a valid observation after.
+func misbehave(fault string, line scenarioLine) {
+	switch fault {
+	case "hang":
+		select {}
+	case "crash":
+		fmt.Fprintln(os.Stderr, "fake: crashing with "+line.Secret)
+		os.Exit(3)
+	case "garbage":
+		fmt.Println("panic: oops, signing with " + line.Secret + " " + strings.Repeat("é", 200))
+	case "wrong-id":
+		fmt.Println(`{"id":"surface.other","result":"success"}`)
+	case "wrong-type":
+		fmt.Printf(`{"id":%q,"result":"api_error","status":"404"}`+"\n", line.ID)
+	case "wrong-result":
+		fmt.Printf(`{"id":%q,"result":"ok"}`+"\n", line.ID)
+	case "no-id":
+		fmt.Println(`{"result":"success"}`)
+	case "close-stdout":
+		_ = os.Stdout.Close()
+		select {}
 	}
 }
 

@@ -27,6 +27,32 @@ type Result struct {
 	KnownFailing bool                        `json:"known_failing,omitempty"`
 	KnownReason  string                      `json:"known_reason,omitempty"`
 	WallMS       float64                     `json:"wall_ms,omitempty"`
+	// Fault is how the adapter broke the protocol here (cell !).
+	Fault *Fault `json:"fault,omitempty"`
+	// Notes are anomalies that did not stop the judging (unknown fields).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// cell is the result's cell as the reports print it: a fault names its
+// kind, a known failure says so.
+func (res Result) cell() string {
+	c := res.Verdict.Cell
+	if res.Fault != nil {
+		c += " " + res.Fault.Kind
+	}
+	if res.KnownFailing {
+		c += " (known)"
+	}
+	return c
+}
+
+// judged reports whether the result has a verdict on the SDK.
+func (res Result) judged() bool {
+	switch res.Verdict.Cell {
+	case conformance.CellInvalid, conformance.CellNotRun:
+		return false
+	}
+	return true
 }
 
 // Summary counts the cells of a run.
@@ -40,6 +66,14 @@ type Summary struct {
 	Fixed []string `json:"fixed,omitempty"`
 	// Invalid lists scenarios without a verdict (!).
 	Invalid []string `json:"invalid,omitempty"`
+	// KnownFailed lists known-failing scenarios that failed (✗).
+	KnownFailed []string `json:"known_failed,omitempty"`
+	// Unjudged lists must scenarios not known failing that have no
+	// verdict (! or ?): their failure would fail the run, so the run is
+	// no pass without them.
+	Unjudged []string `json:"unjudged,omitempty"`
+	// Faults counts the scenarios the adapter broke, by Fault.Kind.
+	Faults map[string]int `json:"faults,omitempty"`
 }
 
 // Report is one SDK's kit run.
@@ -48,6 +82,8 @@ type Report struct {
 	Started time.Time                   `json:"started"`
 	Results []Result                    `json:"results"`
 	Summary Summary                     `json:"summary"`
+	// Restarts counts the adapter restarts after faults.
+	Restarts int `json:"restarts,omitempty"`
 
 	// scrub is the run's proxy scrubber: every writer goes through it, as
 	// the record does, since an observation or a verdict may quote what an
@@ -84,11 +120,55 @@ func (r *Report) Summarize() {
 		if c == conformance.CellFail && res.Level == LevelMust && !res.KnownFailing {
 			s.Failing = append(s.Failing, res.ID)
 		}
+		if c == conformance.CellFail && res.KnownFailing {
+			s.KnownFailed = append(s.KnownFailed, res.ID)
+		}
+		if !res.judged() && res.Level == LevelMust && !res.KnownFailing {
+			s.Unjudged = append(s.Unjudged, res.ID)
+		}
+		if res.Fault != nil {
+			if s.Faults == nil {
+				s.Faults = map[string]int{}
+			}
+			s.Faults[res.Fault.Kind]++
+		}
 		if res.KnownFailing && (c == conformance.CellPass || c == conformance.CellPartial) {
 			s.Fixed = append(s.Fixed, res.ID)
 		}
 	}
 	r.Summary = s
+}
+
+// Counts is the run in words, for a summary line: "31 scenarios: 14
+// pass, 3 fail (2 known), 8 partial, 6 n/a". Pass and fail are always
+// named; the other cells when they occur.
+func (s Summary) Counts() string {
+	total := 0
+	for _, n := range s.Cells {
+		total += n
+	}
+	parts := []string{fmt.Sprintf("%d pass", s.Cells[conformance.CellPass])}
+	fail := fmt.Sprintf("%d fail", s.Cells[conformance.CellFail])
+	if n := len(s.KnownFailed); n > 0 {
+		fail += fmt.Sprintf(" (%d known)", n)
+	}
+	parts = append(parts, fail)
+	for _, c := range []struct{ cell, name string }{{conformance.CellPartial, "partial"}, {conformance.CellNA, "n/a"}, {conformance.CellInvalid, "invalid"}, {conformance.CellNotRun, "not run"}} {
+		if n := s.Cells[c.cell]; n > 0 {
+			p := fmt.Sprintf("%d %s", n, c.name)
+			if c.cell == conformance.CellInvalid && len(s.Faults) > 0 {
+				var kinds []string
+				for _, k := range []string{FaultTimeout, FaultBadLine, FaultCrash} {
+					if s.Faults[k] > 0 {
+						kinds = append(kinds, fmt.Sprintf("%d %s", s.Faults[k], k))
+					}
+				}
+				p += " (" + strings.Join(kinds, ", ") + ")"
+			}
+			parts = append(parts, p)
+		}
+	}
+	return fmt.Sprintf("%d scenarios: %s", total, strings.Join(parts, ", "))
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -127,11 +207,7 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "Cells: %s.\n\n", cellCounts(r.Summary.Cells))
 	b.WriteString("| scenario | level | expected | observed | cell | why |\n|---|---|---|---|---|---|\n")
 	for _, res := range r.Results {
-		cell := res.Verdict.Cell
-		if res.KnownFailing {
-			cell += " (known)"
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", res.ID, res.Level, mdEscape(expectText(res.Expect)), mdEscape(observedText(res)), cell, mdEscape(res.Why))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", res.ID, res.Level, mdEscape(expectText(res.Expect)), mdEscape(observedText(res)), res.cell(), mdEscape(res.Why))
 	}
 	b.WriteString("\nLegend: ✓ pass, ✗ fail, ~ partial (a field reachable only by parsing the raw body), N/A capability declared unsupported (a gap), ? not run, ! invalid run.\n")
 	if len(r.Summary.Failing) > 0 {
@@ -233,18 +309,33 @@ func (r *Report) writeJUnit(w io.Writer) error {
 		for _, c := range res.Verdict.Checks {
 			out += fmt.Sprintf("check %s: ok=%v want %s got %s\n", c.Name, c.OK, c.Want, c.Got)
 		}
+		if res.KnownFailing {
+			out += "known failing: " + knownReason(res) + "\n"
+		}
 		tc.SystemOut = out
 		switch res.Verdict.Cell {
 		case conformance.CellFail:
-			if res.Level == LevelInfo || res.KnownFailing {
-				tc.Skipped = &junit.Message{Message: "fails (" + res.Level + known(res) + "): " + res.Verdict.Reason}
-			} else {
+			switch {
+			case res.KnownFailing:
+				// An adopted gap, not news: the reason is the one the
+				// known-failing file gives.
+				tc.Skipped = &junit.Message{Message: "known failing (" + res.Level + "): " + knownReason(res) + "; fails: " + res.Verdict.Reason}
+			case res.Level == LevelInfo:
+				tc.Skipped = &junit.Message{Message: "fails (info, describes behaviour): " + res.Verdict.Reason}
+			default:
 				tc.Failure = &junit.Message{Message: res.Verdict.Reason, Text: out}
 			}
 		case conformance.CellInvalid:
+			// The adapter or the proxy failed, not the SDK's contract.
 			tc.Error = &junit.Message{Message: res.Verdict.Reason, Text: out}
+			if res.Fault != nil {
+				tc.Error.Type = res.Fault.Kind
+			}
 		case conformance.CellNA, conformance.CellNotRun:
 			tc.Skipped = &junit.Message{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
+		}
+		for _, n := range res.Notes {
+			tc.SystemOut += "note: " + n + "\n"
 		}
 		s.Cases = append(s.Cases, tc)
 	}
@@ -252,11 +343,11 @@ func (r *Report) writeJUnit(w io.Writer) error {
 	return junit.Write(w, s)
 }
 
-func known(res Result) string {
-	if res.KnownFailing {
-		return ", known failing"
+func knownReason(res Result) string {
+	if res.KnownReason == "" {
+		return "listed in --known-failing, no reason given"
 	}
-	return ""
+	return res.KnownReason
 }
 
 // WriteMatrix renders several SDKs' reports as one matrix: a row per
@@ -284,7 +375,7 @@ func WriteMatrix(w io.Writer, reports []*Report) error {
 			cell := conformance.CellNotRun
 			for _, res := range r.Results {
 				if res.ID == id {
-					cell = res.Verdict.Cell
+					cell = res.cell()
 				}
 			}
 			fmt.Fprintf(&b, " %s |", cell)

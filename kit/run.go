@@ -1,7 +1,6 @@
 package kit
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -37,9 +35,16 @@ type Options struct {
 	// KnownFailing lists scenarios expected to fail: their failure does
 	// not fail the run, and a pass is reported as fixed.
 	KnownFailing map[string]string
+	// StartTimeout bounds the wait for the adapter's capabilities line,
+	// at the start and after each restart; 0 means DefaultStartTimeout.
+	StartTimeout time.Duration
+	// ScenarioTimeout bounds one scenario, from its line written to its
+	// observation read; 0 means the adapter's deadline (MaxHang + 2s)
+	// plus 10s. An adapter past it is killed and restarted.
+	ScenarioTimeout time.Duration
 	// Timeout is the client timeout the adapter is asked to use; 0 means 3s.
 	Timeout time.Duration
-	// MaxHang bounds a hung answer in the proxy; 0 means 6s.
+	// MaxHang bounds a hung answer in the proxy; 0 means 2*Timeout + 2s.
 	MaxHang time.Duration
 	// Env is added to the adapter's environment.
 	Env []string
@@ -64,8 +69,50 @@ type scenarioLine struct {
 	DeadlineMS int64 `json:"deadline_ms"`
 }
 
+// The defaults of Options' zero timeouts.
+const (
+	// DefaultStartTimeout bounds the wait for the capabilities line: a JVM
+	// adapter started through Gradle or Maven takes many seconds to start.
+	DefaultStartTimeout = 30 * time.Second
+	// scenarioGrace is what DefaultScenarioTimeout allows beyond the
+	// adapter's own deadline: building a client and the first call of a
+	// freshly started runtime (class loading, JIT) are slow.
+	scenarioGrace = 10 * time.Second
+	// maxConsecutiveFaults: after this many scenarios in a row broke the
+	// protocol, the adapter is taken to be broken, not one scenario hard,
+	// and the rest are not run rather than each waiting its timeout.
+	maxConsecutiveFaults = 3
+)
+
+// Deadline is the deadline_ms the adapter is given, with Options'
+// defaults applied: past MaxHang, so a hung answer ends at the proxy
+// before the adapter gives up on the SDK and reports stuck.
+func (o Options) Deadline() time.Duration {
+	o.defaults()
+	return o.MaxHang + 2*time.Second
+}
+
+func (o *Options) defaults() {
+	if o.Timeout <= 0 {
+		o.Timeout = 3 * time.Second
+	}
+	if o.MaxHang <= 0 {
+		o.MaxHang = 2*o.Timeout + 2*time.Second
+	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = DefaultStartTimeout
+	}
+	if o.ScenarioTimeout <= 0 {
+		o.ScenarioTimeout = o.MaxHang + 2*time.Second + scenarioGrace
+	}
+}
+
 // Run runs the kit: one proxy session per scenario, the scenario sent to
-// the adapter, its observation judged with the session's record.
+// the adapter, its observation judged with the session's record. An
+// adapter that times out, prints a bad line or crashes on a scenario is
+// killed, that scenario is reported with its Fault, and a fresh adapter
+// runs the next one. An adapter that never prints its capabilities line
+// is an ErrAdapter error.
 func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	scs, err := k.Select(o.Only)
 	if err != nil {
@@ -74,90 +121,30 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 	if len(o.Adapter) == 0 {
 		return nil, errors.New("no adapter command (vcheck kit run -- ADAPTER...)")
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 3 * time.Second
-	}
-	if o.MaxHang <= 0 {
-		o.MaxHang = 2*o.Timeout + 2*time.Second
-	}
+	o.defaults()
 	p, err := proxy.New(proxy.Config{Upstream: o.Upstream, Handler: o.Handler, MaxHang: o.MaxHang, Credentials: []contracts.Credentials{o.Credentials}, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
 	defer p.Close()
+	scrub := p.Scrubber()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, o.Adapter[0], o.Adapter[1:]...)
-	cmd.Dir = o.Dir
-	if len(o.Env) > 0 {
-		cmd.Env = append(os.Environ(), o.Env...)
-	}
-	var errLines *scrubbedLines
-	if o.Stderr != nil {
-		errLines = &scrubbedLines{w: o.Stderr, s: p.Scrubber()}
-		cmd.Stderr = errLines
-	}
-	cmd.WaitDelay = 2 * time.Second
-	stdin, err := cmd.StdinPipe()
+	a, caps, err := start(ctx, o, scrub)
 	if err != nil {
 		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("%w: start %s: %v", ErrAdapter, o.Adapter[0], err)
 	}
 	defer func() {
-		_ = stdin.Close()
-		_ = cmd.Wait()
-		errLines.flush() // after Wait: its copy of stderr has ended
-	}()
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			lines <- sc.Text()
+		if a != nil {
+			a.close()
 		}
-		close(lines)
 	}()
-	read := func(wait time.Duration) (string, error) {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				return "", fmt.Errorf("%w: the adapter exited", ErrAdapter)
-			}
-			return l, nil
-		case <-t.C:
-			return "", fmt.Errorf("%w: no line within %v", ErrAdapter, wait)
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-	}
-	first, err := read(30 * time.Second)
-	if err != nil {
-		return nil, fmt.Errorf("capabilities line: %w", err)
-	}
-	var caps conformance.KitCapabilities
-	if err := json.Unmarshal([]byte(first), &caps); err != nil || caps.SDK == "" {
-		return nil, fmt.Errorf("%w: first line is no capabilities line {\"sdk\",\"version\",\"supports\"}: %.200q", ErrAdapter, first)
-	}
-	rep := &Report{SDK: caps, Started: time.Now().UTC(), scrub: p.Scrubber()}
-	broken := false
+	rep := &Report{SDK: caps, Started: time.Now().UTC(), scrub: scrub}
+	var stopped string // why the rest are not run, once the adapter is gone
+	faults := 0        // in a row
 	for _, s := range scs {
 		res := Result{ID: s.ID, Group: s.Group, Level: s.Level, Why: s.Why, Expect: s.Expect}
 		if reason, ok := o.KnownFailing[s.ID]; ok {
 			res.KnownFailing, res.KnownReason = true, reason
-		}
-		if broken {
-			res.Verdict = conformance.KitVerdict{Cell: conformance.CellNotRun, Reason: "the adapter stopped earlier"}
-			rep.Results = append(rep.Results, res)
-			continue
 		}
 		if needs := s.Expect.Needs; needs != "" {
 			if ok, declared := caps.Supports[needs]; declared && !ok {
@@ -166,38 +153,108 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 				continue
 			}
 		}
+		if a == nil {
+			res.Verdict = conformance.KitVerdict{Cell: conformance.CellNotRun, Reason: stopped}
+			rep.Results = append(rep.Results, res)
+			continue
+		}
 		info, err := p.NewSession("", s.rules)
 		if err != nil {
 			return nil, err
 		}
 		line, _ := json.Marshal(scenarioLine{ID: s.ID, Operation: s.Operation, Input: s.Input, BaseURL: info.BaseURL,
-			Key: o.Credentials.Key, Secret: o.Credentials.Secret.Reveal(), TimeoutMS: o.Timeout.Milliseconds(), DeadlineMS: (o.MaxHang + 2*time.Second).Milliseconds()})
+			Key: o.Credentials.Key, Secret: o.Credentials.Secret.Reveal(), TimeoutMS: o.Timeout.Milliseconds(), DeadlineMS: o.Deadline().Milliseconds()})
 		t0 := time.Now()
-		var obs *conformance.KitObservation
-		if _, err := stdin.Write(append(line, '\n')); err != nil {
-			broken = true
-			res.Verdict = conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: "adapter stdin closed: " + err.Error()}
-		} else if out, err := read(o.MaxHang + 12*time.Second); err != nil {
-			broken = true
-			res.Verdict = conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: err.Error()}
-		} else {
-			obs = &conformance.KitObservation{}
-			if err := json.Unmarshal([]byte(out), obs); err != nil || obs.ID != s.ID {
-				res.Verdict = conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: fmt.Sprintf("observation line for %s unreadable: %.200q", s.ID, out)}
-				obs = nil
-			}
+		obs, notes, fault, err := observe(ctx, a, line, s.ID, o.ScenarioTimeout, scrub)
+		if err != nil {
+			return nil, err
 		}
 		res.WallMS = float64(time.Since(t0).Milliseconds())
 		st, _ := p.EndSession(info.ID)
 		res.Attempts = st.Attempts
-		if obs != nil {
+		res.Notes = notes
+		if fault == nil {
+			faults = 0
 			res.Observation = obs
 			res.Verdict = conformance.JudgeKit(s.Expect, caps, obs, kitAttempts(st.Attempts))
+			rep.Results = append(rep.Results, res)
+			continue
 		}
+		// The stream cannot be trusted after a fault (a late answer would
+		// be read as the next scenario's): a fresh adapter runs the next.
+		a.kill()
+		a = nil
+		faults++
+		switch {
+		case faults >= maxConsecutiveFaults:
+			stopped = fmt.Sprintf("not run: the adapter broke the protocol on %d scenarios in a row (last: %s)", faults, fault.Kind)
+			fault.Detail += "; killed, and the rest not run"
+		default:
+			if a, _, err = start(ctx, o, scrub); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				stopped = "not run: the adapter could not be restarted: " + quote(scrub, err.Error())
+				fault.Detail += "; killed, and the restart failed"
+			} else {
+				rep.Restarts++
+				fault.Detail += "; killed and restarted for the next scenario"
+			}
+		}
+		res.Fault = fault
+		res.Verdict = conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: fault.reason()}
 		rep.Results = append(rep.Results, res)
 	}
 	rep.Summarize()
 	return rep, nil
+}
+
+// start starts the adapter and reads its capabilities line within
+// StartTimeout; an adapter that does not give one is killed.
+func start(ctx context.Context, o Options, scrub *proxy.Scrubber) (*adapter, conformance.KitCapabilities, error) {
+	var caps conformance.KitCapabilities
+	a, err := startAdapter(o, scrub)
+	if err != nil {
+		return nil, caps, err
+	}
+	first, err := a.readLine(ctx, o.StartTimeout)
+	if err == nil {
+		if jerr := json.Unmarshal([]byte(first), &caps); jerr != nil || caps.SDK == "" {
+			err = fmt.Errorf("%w: first line is no capabilities line {\"sdk\",\"version\",\"supports\"}: %q", ErrAdapter, quote(scrub, first))
+		}
+	}
+	switch {
+	case err == nil:
+		return a, caps, nil
+	case errors.Is(err, errNoLine):
+		err = fmt.Errorf("capabilities line: %w: no line within %v (--start-timeout)", ErrAdapter, o.StartTimeout)
+	case errors.Is(err, errExited):
+		err = fmt.Errorf("capabilities line: %w: it ended (%s) before printing one", ErrAdapter, a.exitStatus())
+	}
+	a.kill()
+	return nil, caps, err
+}
+
+// observe sends one scenario line and reads its observation. A fault is
+// the adapter's; err is only the run's context ending.
+func observe(ctx context.Context, a *adapter, line []byte, id string, wait time.Duration, scrub *proxy.Scrubber) (*conformance.KitObservation, []string, *Fault, error) {
+	if err := a.writeLine(line, wait); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, nil, &Fault{Kind: FaultTimeout, Detail: fmt.Sprintf("it read no scenario line within %v", wait)}, nil
+		}
+		return nil, nil, &Fault{Kind: FaultCrash, Detail: "its stdin closed (" + a.exitStatus() + ")"}, nil
+	}
+	out, err := a.readLine(ctx, wait)
+	switch {
+	case errors.Is(err, errNoLine):
+		return nil, nil, &Fault{Kind: FaultTimeout, Detail: fmt.Sprintf("no observation line within %v (--scenario-timeout)", wait)}, nil
+	case errors.Is(err, errExited):
+		return nil, nil, &Fault{Kind: FaultCrash, Detail: "it ended without an observation (" + a.exitStatus() + ")"}, nil
+	case err != nil:
+		return nil, nil, nil, err
+	}
+	obs, notes, fault := parseObservation(out, id, scrub)
+	return obs, notes, fault, nil
 }
 
 func kitAttempts(at []proxy.Attempt) []conformance.KitAttempt {

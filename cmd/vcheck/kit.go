@@ -15,6 +15,7 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/kit"
+	"github.com/vcheck/vcheck/mock"
 )
 
 func init() {
@@ -23,7 +24,7 @@ func init() {
 
 const kitUsage = `usage: vcheck kit list [--json]
        vcheck kit export --format gherkin|vectors
-       vcheck kit run [--only IDS] [--known-failing FILE] [--timeout D] [--json F --junit F --markdown F] -- ADAPTER...
+       vcheck kit run [--only IDS] [--known-failing FILE] [--timeout D] [--start-timeout D] [--scenario-timeout D] [--json F --junit F --markdown F] -- ADAPTER...
        vcheck kit report A.json B.json...`
 
 func runKit(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -94,11 +95,14 @@ func kitExport(args []string, out io.Writer) error {
 }
 
 func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("kit run", "[--only IDS] [--known-failing FILE] [--json F --junit F --markdown F] -- ADAPTER...", out)
+	fs := newFlags("kit run", "[--only IDS] [--known-failing FILE] [--timeout D] [--start-timeout D] [--scenario-timeout D] [--json F --junit F --markdown F] -- ADAPTER...", out)
+	fs.epilog = kitRunEpilog
 	only := fs.String("only", "", "comma-separated scenario ids, groups or PREFIX.* (default: all)")
 	knownFile := fs.String("known-failing", "", "file of scenario ids expected to fail, one per line, optional '# reason'")
 	upstream := fs.String("upstream", "embedded", "API behind the proxy: embedded (the reference mock, in-process) or a loopback base URL")
 	timeout := fs.Duration("timeout", 3*time.Second, "client timeout the adapter is asked to use")
+	startTimeout := fs.Duration("start-timeout", kit.DefaultStartTimeout, "how long the adapter may take to print its capabilities line, at the start and after a restart (a JVM starts slowly)")
+	scenarioTimeout := fs.Duration("scenario-timeout", 0, "how long one scenario may take, from its line sent to its observation read; past it the adapter is killed and restarted (0: the adapter's deadline_ms + 10s, 20s with the default --timeout)")
 	jsonOut := fs.String("json", "", "write the JSON report to this file")
 	junitOut := fs.String("junit", "", "write a JUnit XML report to this file")
 	mdOut := fs.String("markdown", "", "write the Markdown matrix to this file")
@@ -113,7 +117,18 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o := kit.Options{Adapter: adapter, Timeout: *timeout, Stderr: errOut}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"timeout", *timeout}, {"start-timeout", *startTimeout}, {"scenario-timeout", *scenarioTimeout}} {
+		if d.v < 0 || d.v == 0 && d.name != "scenario-timeout" {
+			return usagef("--%s %v: want a positive duration", d.name, d.v)
+		}
+	}
+	o := kit.Options{Adapter: adapter, Timeout: *timeout, StartTimeout: *startTimeout, ScenarioTimeout: *scenarioTimeout, Stderr: errOut}
+	if dl := o.Deadline(); *scenarioTimeout > 0 && *scenarioTimeout <= dl {
+		fmt.Fprintf(errOut, "vcheck kit: warning: --scenario-timeout %v is not past the adapter's deadline (%v): an SDK that hangs is killed as a timeout before its adapter can report stuck\n", *scenarioTimeout, dl)
+	}
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
 	}
@@ -134,7 +149,7 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", u.Redacted())
 		}
 	}
-	up, err := newUpstream(*upstream)
+	up, err := newUpstream(*upstream, mock.DefaultCredentials)
 	if err != nil {
 		return err
 	}
@@ -161,17 +176,42 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err := rep.WriteMarkdown(out); err != nil {
 		return err
 	}
+	return kitVerdict(rep, errOut)
+}
+
+// kitRunEpilog is the end of kit run -h: the exit codes.
+const kitRunEpilog = `exit codes: 0 every must scenario passed (or is in --known-failing); 1 a must scenario not in
+--known-failing failed; 3 nothing could be judged, the adapter never started, or a must scenario
+not in --known-failing has no verdict (the adapter timed out, printed a bad line or crashed on it,
+or it was not run); 2 usage. Should and info scenarios are reported and never change the exit.
+`
+
+// kitVerdict ends a run with one summary line and the exit code it
+// names: a must scenario that could not be judged is no pass (3), but a
+// definite must failure is the stronger news (1).
+func kitVerdict(rep *kit.Report, errOut io.Writer) error {
 	s := rep.Summary
+	line := s.Counts()
+	if rep.Restarts > 0 {
+		line += fmt.Sprintf(", %d adapter restart(s)", rep.Restarts)
+	}
+	unjudged := ""
+	if len(s.Unjudged) > 0 {
+		unjudged = "; must-level scenarios without a verdict: " + strings.Join(s.Unjudged, ", ")
+	}
+	fixed := ""
+	if len(s.Fixed) > 0 {
+		fixed = "; known failing but passed (remove from --known-failing): " + strings.Join(s.Fixed, ", ")
+	}
 	switch {
 	case s.Exercised == 0:
-		return withExit(fmt.Errorf("the run exercised nothing (%d scenarios, none judged): not a pass", len(rep.Results)), errUnreachable)
-	case len(s.Invalid) > 0 && len(s.Invalid) == len(rep.Results):
-		return withExit(fmt.Errorf("every scenario was an invalid run: %s", strings.Join(s.Invalid, ", ")), errUnreachable)
+		return withExit(fmt.Errorf("%s; exit 3: the run exercised nothing, not a pass%s", line, unjudged), errUnreachable)
 	case len(s.Failing) > 0:
-		return withExit(fmt.Errorf("%d must scenario(s) failed: %s", len(s.Failing), strings.Join(s.Failing, ", ")), errContractBroken)
-	case len(s.Invalid) > 0 || s.Cells["?"] > 0:
-		return withExit(fmt.Errorf("%d invalid and %d unrun scenario(s), no verdict: %s", len(s.Invalid), s.Cells["?"], strings.Join(s.Invalid, ", ")), errUnreachable)
+		return withExit(fmt.Errorf("%s; exit 1: must-level failures not in --known-failing: %s%s%s", line, strings.Join(s.Failing, ", "), unjudged, fixed), errContractBroken)
+	case len(s.Unjudged) > 0:
+		return withExit(fmt.Errorf("%s; exit 3%s%s", line, unjudged, fixed), errUnreachable)
 	}
+	fmt.Fprintf(errOut, "vcheck kit: %s; exit 0%s\n", line, fixed)
 	return nil
 }
 

@@ -32,28 +32,34 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 type upstream struct {
 	url     string                // the base URL; "" for the embedded mock
 	handler http.Handler          // the embedded mock; nil for a URL
-	cred    contracts.Credentials // the embedded mock's public test credentials
+	cred    contracts.Credentials // the credentials the embedded mock accepts
 }
 
 func (u upstream) embedded() bool { return u.handler != nil }
 
-// newUpstream returns the embedded mock when spec is "embedded" or empty,
-// else spec as a base URL (checked by proxy.New).
-func newUpstream(spec string) (upstream, error) {
+// newUpstream returns the embedded mock, accepting cred, when spec is
+// "embedded" or empty, else spec as a base URL (checked by proxy.New).
+func newUpstream(spec string, cred contracts.Credentials) (upstream, error) {
 	if spec != "" && spec != "embedded" {
 		return upstream{url: spec}, nil
 	}
-	m, err := mock.New(mock.Config{})
+	m, err := mock.New(mock.Config{Credentials: []contracts.Credentials{cred}})
 	if err != nil {
 		return upstream{}, fmt.Errorf("embedded mock: %w", err)
 	}
-	return upstream{handler: m, cred: mock.DefaultCredentials}, nil
+	return upstream{handler: m, cred: cred}, nil
 }
 
+// serveSecretLine is where the embedded mock's public test secret is
+// printed: the line of vcheck serve's banner that starts so (printBanner).
+const serveSecretLine = "application secret:"
+
 func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("proxy", "[--addr 127.0.0.1:8081] [--upstream URL|embedded] [--rule R]... [--rules FILE] [--record FILE.jsonl] [--seed S] [--max-hang D] [--allow-side-effects]", out)
+	fs := newFlags("proxy", "[--addr 127.0.0.1:8081] [--upstream URL|embedded] [--key K --secret S] [--rule R]... [--rules FILE] [--record FILE.jsonl] [--seed S] [--max-hang D] [--allow-side-effects]", out)
 	addr := fs.String("addr", "127.0.0.1:8081", "address of the default port (admin API, Vcheck-Session header, global rules); loopback unless you mean otherwise")
 	upstream := fs.String("upstream", "embedded", "base URL to forward to over HTTP, or embedded (the reference mock, served in-process)")
+	key := fs.String("key", "", "application key the embedded mock accepts, and redacted from the record (default $SINCH_APPLICATION_KEY, else vcheck's public test key)")
+	secret := fs.String("secret", "", "its application secret, base64 (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")
 	var rules multiFlag
 	fs.Var(&rules, "rule", "a rule, repeatable: '[id:] METHOD PATH [conditions] => action[, action] [times=N after=N every=N p=F]'")
 	rulesFile := fs.String("rules", "", "a file of rules, one per line (# comments)")
@@ -91,10 +97,14 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	cfg.Scenarios = k.ProxyScenarios()
-	if key, sec := os.Getenv("SINCH_APPLICATION_KEY"), os.Getenv("SINCH_APPLICATION_SECRET"); sec != "" {
-		cfg.Credentials = append(cfg.Credentials, contracts.Credentials{Key: key, Secret: contracts.NewSecret(sec)})
+	// The same resolution as serve, so an SDK's test credentials work
+	// through the proxy; and they are redacted whatever the upstream.
+	cred, builtIn, err := serveCredentials(*key, *secret)
+	if err != nil {
+		return err
 	}
-	up, err := newUpstream(*upstream)
+	cfg.Credentials = append(cfg.Credentials, cred)
+	up, err := newUpstream(*upstream, cred)
 	if err != nil {
 		return err
 	}
@@ -117,9 +127,6 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		cfg.Record = f
 	}
 	cfg.Upstream, cfg.Handler = up.url, up.handler
-	if up.embedded() {
-		cfg.Credentials = append(cfg.Credentials, up.cred)
-	}
 	p, err := proxy.New(cfg)
 	if err != nil {
 		return usagef("%v", err)
@@ -134,9 +141,12 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 		fmt.Fprintf(errOut, "vcheck proxy: warning: %s is not a loopback address; anyone who reaches it can use the proxy\n", ln.Addr())
 	}
 	fmt.Fprintf(errOut, "vcheck proxy: listening on http://%s\n", ln.Addr())
-	if up.embedded() {
-		fmt.Fprintf(errOut, "vcheck proxy: upstream: the embedded reference mock, in-process (key %s, its public test secret: vcheck catalog)\n", up.cred.Key)
-	} else {
+	switch {
+	case up.embedded() && builtIn:
+		fmt.Fprintf(errOut, "vcheck proxy: upstream: the embedded reference mock, in-process; application key %s, vcheck's public test key (its secret: the %q line of vcheck serve; --key/--secret to use your own)\n", up.cred.Key, serveSecretLine)
+	case up.embedded():
+		fmt.Fprintf(errOut, "vcheck proxy: upstream: the embedded reference mock, in-process; application key %s (its secret is the one you gave; not shown)\n", up.cred.Key)
+	default:
 		fmt.Fprintf(errOut, "vcheck proxy: upstream %s\n", up.url)
 	}
 	fmt.Fprintf(errOut, "vcheck proxy: %d global rule(s), seed %d; sessions: POST http://%s/__vcheck/sessions {\"scenario\": ID} (vcheck kit list)\n", len(cfg.Rules), p.Seed(), ln.Addr())
