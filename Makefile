@@ -65,7 +65,7 @@ pip:
 
 ## interop: the official Sinch Node and Python SDKs against the mock, and the SDK kit against their adapters
 interop: npm pip
-	VCHECK_INTEROP=1 $(GO) test -count=1 -run 'Interop|Kit_nodeSDK|Kit_pythonSDK' ./mock ./cmd/vcheck
+	VCHECK_INTEROP=1 $(GO) test -count=1 -run 'Interop|Kit_nodeSDK|Kit_pythonSDK|Kit_sdkMatrix' ./mock ./cmd/vcheck
 
 ## kit: run the SDK error-handling kit against the official Node and Python SDKs and write their matrices
 kit: npm pip
@@ -73,6 +73,7 @@ kit: npm pip
 		--markdown kit-node.md --json kit-node.json --junit kit-node.xml -- node interop/node-kit/adapter.js
 	$(GO) run ./cmd/vcheck kit run --known-failing interop/python-kit/known-failing.txt \
 		--markdown kit-python.md --json kit-python.json --junit kit-python.xml -- $(VENV)/bin/python interop/python-kit/adapter.py
+	$(GO) run ./cmd/vcheck kit report kit-node.json kit-python.json > kit-sdk-matrix.md
 
 ## soak: 30 s at 64 connections of mixed signed requests against the mock, on loopback
 soak:
