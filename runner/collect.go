@@ -46,6 +46,8 @@ type collector struct {
 	nextCase  int
 	// skippedLate counts planned cases the producer did not send.
 	skippedLate atomic.Int64
+	causes      map[string]*Cause
+	corder      []string
 	// limitedRun counts the rate-limited results since the last judged
 	// one; the producer gives up on a target that only rate-limits.
 	limitedRun atomic.Int64
@@ -61,7 +63,8 @@ type groupState struct {
 func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle, baseURL string, report *jsonReport) *collector {
 	c := &collector{o: o, cat: cat, baseURL: baseURL, report: report,
 		cov: map[int]*CodeCoverage{}, tally: map[string]*CheckTally{}, groups: map[string]*groupState{},
-		transport: map[string]*Group{}, obs: map[string]*Observation{}, skipped: map[string]int{}, setupWhy: map[int]string{}}
+		transport: map[string]*Group{}, obs: map[string]*Observation{}, skipped: map[string]int{}, setupWhy: map[int]string{},
+		causes: map[string]*Cause{}}
 	for _, chk := range oracle.Checks() {
 		c.checks = append(c.checks, chk.Name)
 	}
@@ -115,12 +118,25 @@ func (c *collector) add(r result) {
 		rec.Response.ErrorCode = r.resp.Error.Code
 	}
 	violated := map[string]bool{}
+	cause := ""
+	if sym, also := symptoms(r.findings); len(sym) > 0 {
+		vs := conformance.Violations(r.findings)
+		first := vs[0]
+		for _, f := range vs {
+			if k, _ := symptoms([]conformance.Finding{f}); len(k) == 1 && slices.Contains(sym, k[0]) {
+				first = f
+				break
+			}
+		}
+		cause = c.addCause(r, sym, also, first.String())
+		rec.Cause = cause
+	}
 	for _, f := range r.findings {
 		rec.Findings = append(rec.Findings, FindingRecord{Check: f.Check, Code: firstCode(f.Codes), Message: f.String()})
 		switch f.Severity {
 		case conformance.SeverityViolation:
 			violated[f.Check] = true
-			c.addViolation(r, f)
+			c.addViolation(r, f, cause)
 		case conformance.SeverityNote:
 			c.addObservation(r, f)
 		}
@@ -187,13 +203,13 @@ func (c *collector) replay(family string, seed uint64) string {
 	return s + " --replay " + fmt.Sprintf("%s@%d", family, seed)
 }
 
-func (c *collector) addViolation(r result, f conformance.Finding) {
+func (c *collector) addViolation(r result, f conformance.Finding, cause string) {
 	code := firstCode(f.Codes)
 	obs := observedValue(f)
 	key := groupKey(code, f.Check, f.Family) + "/" + obs
 	g, ok := c.groups[key]
 	if !ok {
-		g = &groupState{Group: Group{Code: code, Check: f.Check, Family: f.Family, Observed: obs, Message: f.String(), Example: c.example(r)},
+		g = &groupState{Group: Group{Code: code, Check: f.Check, Family: f.Family, Observed: obs, Cause: cause, Message: f.String(), Example: c.example(r)},
 			fam: r.p.fam, seed: r.c.Seed}
 		c.groups[key] = g
 		c.order = append(c.order, key)
@@ -266,6 +282,7 @@ func (c *collector) summary(s *Summary, excluded map[int]string, magic bool) {
 	for _, k := range c.torder {
 		s.Transport = append(s.Transport, *c.transport[k])
 	}
+	s.Causes = c.summaryCauses()
 	for _, k := range c.oorder {
 		s.Observations = append(s.Observations, *c.obs[k])
 	}

@@ -22,7 +22,9 @@ type CaseRecord struct {
 	Response *ResponseRecord `json:"response,omitempty"`
 	Findings []FindingRecord `json:"findings,omitempty"`
 	// Transport is the transport failure, if the case got no answer.
-	Transport  string  `json:"transport,omitempty"`
+	Transport string `json:"transport,omitempty"`
+	// Cause is the Key of the case's Cause when it failed.
+	Cause      string  `json:"cause,omitempty"`
 	Attempts   int     `json:"attempts"`
 	DurationMS float64 `json:"duration_ms"`
 }

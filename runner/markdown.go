@@ -13,7 +13,15 @@ const maxMarkdownGroups = 100
 // WriteMarkdown writes the run as Markdown for a CI step summary: the
 // verdict, the per-code coverage matrix, the findings with their
 // reproductions, and the errata observations.
-func WriteMarkdown(w io.Writer, s *Summary) error {
+func WriteMarkdown(w io.Writer, s *Summary) error { return writeMarkdown(w, s, maxMarkdownGroups) }
+
+// writeMarkdown is WriteMarkdown with at most max finding groups detailed
+// after the causes (never more than maxMarkdownGroups; none when max < 0).
+func writeMarkdown(w io.Writer, s *Summary, max int) error {
+	max = min(max, maxMarkdownGroups)
+	if max < 0 {
+		max = 0
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## vcheck: %s\n\n", verdictLine(s))
 	if s.Reason != "" {
@@ -32,11 +40,21 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	if s.AuthBase != nil {
 		fmt.Fprintf(&b, "\nAuth defects ride on: %s.\n", mdEscape(s.AuthBase.String()))
 	}
+	if causes := openCauses(s.Causes); len(causes) > 0 {
+		fmt.Fprintf(&b, "\n### Causes (%d)\n\n", len(causes))
+		for i, c := range causes {
+			fmt.Fprintf(&b, "%d. %s  \n   for example: `%s`", i+1, mdEscape(causeLine(c)), mdCode(oneLine(c.Message, 200)))
+			if c.Example.Replay != "" {
+				fmt.Fprintf(&b, "  \n   replay: `%s`", mdCode(c.Example.Replay))
+			}
+			b.WriteString("\n")
+		}
+	}
 	open := openGroups(s.Groups)
 	if len(open) > 0 {
-		fmt.Fprintf(&b, "\n### Findings (%d)\n\n", len(open))
+		fmt.Fprintf(&b, "\n### Findings by code (%d)\n\n", len(open))
 		for i, g := range open {
-			if i == maxMarkdownGroups {
+			if i == max {
 				fmt.Fprintf(&b, "\n%d more in the JSON report.\n", len(open)-i)
 				break
 			}
@@ -103,6 +121,9 @@ func shardText(shard string) string {
 	}
 	return ", shard " + shard
 }
+
+// mdCode makes s safe inside a Markdown code span.
+func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)

@@ -91,6 +91,10 @@ type Options struct {
 	Transport http.RoundTripper
 	// MaxShrink bounds how many failing cases are shrunk; 0 means 20.
 	MaxShrink int
+	// MaxFindings bounds the finding groups the text summary details after
+	// the causes; 0 means 20, negative means the causes only. The Markdown
+	// lists at most 100, the JSON all of them.
+	MaxFindings int
 	// JSON, JUnit and Markdown are report paths ("" for none).
 	JSON, JUnit, Markdown string
 	// Baseline is a baseline file to compare with; UpdateBaseline writes
@@ -144,6 +148,9 @@ func (o *Options) normalise() error {
 	}
 	if o.Retries < 0 {
 		o.Retries = 0
+	}
+	if o.MaxFindings == 0 {
+		o.MaxFindings = defaultMaxFindings
 	}
 	if o.MaxShrink == 0 {
 		o.MaxShrink = 20

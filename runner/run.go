@@ -139,7 +139,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		s.Duration = time.Since(s.Started)
 		werr := writeReports(&o, s, report)
 		report = nil
-		_ = WriteText(o.Out, s)
+		_ = writeText(o.Out, s, o.MaxFindings)
 		return s, errors.Join(err, werr)
 	}
 
@@ -221,6 +221,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if baseline != nil {
 		gone = baseline.Apply(s)
 	}
+	tallyCauses(s)
 	s.Verdict, s.Reason = verdict(s, required)
 	if ctx.Err() != nil {
 		// Interrupted: no report is written rather than a partial one
@@ -238,6 +239,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		}
 		gone = nil
 		nb.Apply(s)
+		tallyCauses(s)
 		s.Verdict, s.Reason = verdict(s, required)
 		updated = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
 	}
@@ -246,7 +248,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return s, err
 	}
 	report = nil
-	if err := WriteText(o.Out, s); err != nil {
+	if err := writeText(o.Out, s, o.MaxFindings); err != nil {
 		return s, err
 	}
 	for _, e := range gone {
@@ -290,6 +292,15 @@ func verdict(s *Summary, required []int) (Verdict, string) {
 		}
 	}
 	if len(open) > 0 {
+		if causes := openCauses(s.Causes); len(causes) > 0 {
+			c := causes[0]
+			more := ""
+			if len(causes) > 1 {
+				more = fmt.Sprintf(" and %d other cause(s)", len(causes)-1)
+			}
+			return VerdictBroken, fmt.Sprintf("the target broke the documented contract: %d case(s) across %d code(s) answered %s%s; %d finding group(s)",
+				c.Cases, len(c.Codes), strings.Join(c.Symptoms, "; "), more, len(open))
+		}
 		slices.Sort(open)
 		open = slices.Compact(open)
 		if len(open) > 5 {
@@ -489,7 +500,7 @@ func writeReports(o *Options, s *Summary, report *jsonReport) error {
 		errs = append(errs, writeFileAtomic(o.JUnit, func(w io.Writer) error { return WriteJUnit(w, s) }))
 	}
 	if o.Markdown != "" {
-		errs = append(errs, writeFileAtomic(o.Markdown, func(w io.Writer) error { return WriteMarkdown(w, s) }))
+		errs = append(errs, writeFileAtomic(o.Markdown, func(w io.Writer) error { return writeMarkdown(w, s, o.MaxFindings) }))
 	}
 	return errors.Join(errs...)
 }

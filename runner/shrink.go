@@ -74,12 +74,13 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 		}
 		res, err := conformance.Shrink(sctx, *g.fam, g.seed, send)
 		cancel()
-		// The group is one answer to one check: a re-send confirms it only
-		// by failing that check with that answer, and a shrunk case that
-		// fails it with another answer is not its example.
+		// The group is one answer to one check for one code: a re-send
+		// confirms it only by failing that check with that answer, and a
+		// shrunk case that fails it with another answer, or for another
+		// code (a stateful family draws several), is not its example.
 		same := func(fs []conformance.Finding) (conformance.Finding, bool) {
 			for _, f := range fs {
-				if f.Check == g.Check && f.Severity == conformance.SeverityViolation && observedValue(f) == g.Observed {
+				if f.Check == g.Check && f.Severity == conformance.SeverityViolation && observedValue(f) == g.Observed && firstCode(f.Codes) == g.Code {
 					return f, true
 				}
 			}

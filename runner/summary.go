@@ -46,7 +46,10 @@ type Summary struct {
 	Coverage []CodeCoverage `json:"coverage"`
 	// Checks tallies each check per code.
 	Checks []CheckTally `json:"checks"`
-	// Groups are the contract findings, grouped by code, check and family.
+	// Causes are the failing cases by root cause (the same checks failing
+	// with the same answers), most cases first; Groups are the same
+	// findings by code, check, defect class and answer.
+	Causes []Cause `json:"causes,omitempty"`
 	Groups []Group `json:"groups"`
 	// Transport are the transport failures (refused, reset, timeout, TLS),
 	// grouped the same way; never contract results.
@@ -104,7 +107,9 @@ type Group struct {
 	// value (the errorCode, the HTTP status ...; see BaselineEntry):
 	// findings that answered differently are different groups.
 	Observed string `json:"observed,omitempty"`
-	Count    int    `json:"count"`
+	// Cause is the Key of the Cause of the group's first case.
+	Cause string `json:"cause,omitempty"`
+	Count int    `json:"count"`
 	// Message is the first finding's text: subject: operation = got, want want.
 	Message string  `json:"message"`
 	Example Example `json:"example"`

@@ -11,8 +11,33 @@ import (
 // coverage matrix. The layout is for people and may change; use the JSON
 // report for machines.
 func WriteText(w io.Writer, s *Summary) error {
+	return writeText(w, s, defaultMaxFindings)
+}
+
+// writeText is WriteText with the per-group detail bounded to max groups
+// (none when max < 0); the causes come first and are never cut.
+func writeText(w io.Writer, s *Summary, max int) error {
+	causes := openCauses(s.Causes)
+	for i, c := range causes {
+		fmt.Fprintf(w, "CAUSE %d of %d: %s\n", i+1, len(causes), causeLine(c))
+		fmt.Fprintf(w, "  for example: %s\n", c.Message)
+		if c.Example.Replay != "" {
+			fmt.Fprintf(w, "  replay:  %s\n", c.Example.Replay)
+		}
+		fmt.Fprintln(w)
+	}
 	open := openGroups(s.Groups)
-	for _, g := range open {
+	if max < 0 {
+		max = 0
+	}
+	if len(open) > 0 && len(causes) > 0 {
+		fmt.Fprintf(w, "DETAIL: %d finding group(s) by code, check and answer\n\n", len(open))
+	}
+	for i, g := range open {
+		if i == max {
+			fmt.Fprintf(w, "... %d more finding group(s) in the JSON report (--max-findings)\n\n", len(open)-i)
+			break
+		}
 		label := "FAIL"
 		if g.Flaky {
 			label = "FLAKY (not reproduced; does not fail the run)"

@@ -49,6 +49,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.Markdown, "markdown", "", "write a Markdown summary to this file (for a CI step summary)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with this baseline: its accepted deviations do not fail the run")
 	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "accept this run's deviations: update --baseline, keeping every reason that still applies")
+	maxFindings := fs.Int("max-findings", 20, "finding groups the text summary details after the causes (0: the causes only); the JSON has all")
 	require := fs.String("require-codes", "", "comma-separated codes, or all (every code triggerable on this target): a required code no case exercised fails the run (exit 1)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -66,6 +67,14 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	})
 	if len(zero) > 0 {
 		return usagef("--%s 0: want a positive value (leave the flag out for its default)", zero[0])
+	}
+	switch {
+	case *maxFindings < 0:
+		return usagef("--max-findings %d: want 0 or more", *maxFindings)
+	case *maxFindings == 0:
+		o.MaxFindings = -1
+	default:
+		o.MaxFindings = *maxFindings
 	}
 	switch strings.TrimSpace(*require) {
 	case "":
