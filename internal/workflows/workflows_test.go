@@ -17,7 +17,7 @@ import (
 // its arguments, GOTRACEBACK and whether the credentials reached it, writes
 // the reports it is asked for (a Markdown report of FAKE_MD_BYTES bytes
 // when that is set; no JSON with FAKE_NO_JSON, no Markdown with
-// FAKE_NO_MD; the JSON's verdict is FAKE_VERDICT, or the code's) and exits
+// FAKE_NO_MD, no JUnit with FAKE_NO_JUNIT; the JSON's verdict is FAKE_VERDICT, or the code's) and exits
 // FAKE_CODE.
 const fakeVcheck = `#!/usr/bin/env bash
 printf '%s\n' "$*" > "$FAKE_LOG.args"
@@ -48,7 +48,7 @@ if [ -n "$json" ] && [ -z "${FAKE_NO_JSON:-}" ]; then
   fi
   printf '{"format":9,"cases":[],"summary":{"verdict":"%s","reason":"fake reason for %s"}}\n' "$verdict" "$verdict" > "$json"
 fi
-[ -z "$junit" ] || echo "<testsuites/>" > "$junit"
+[ -z "$junit" ] || [ -n "${FAKE_NO_JUNIT:-}" ] || echo "<testsuites/>" > "$junit"
 [ -z "$html" ] || echo "<html></html>" > "$html"
 exit "$FAKE_CODE"
 `
