@@ -19,8 +19,9 @@ import (
 
 // step is one step of a job.
 type step struct {
-	id, name, uses, cond, run string
-	env                       []kv // in file order
+	id, name, uses, cond, run, shell string
+	env                              []kv // in file order
+	with                             []kv // in file order
 }
 
 type kv struct{ key, value string }
@@ -111,12 +112,18 @@ func readJob(t *testing.T, path, name string) job {
 	return j
 }
 
-// readSteps reads a list of steps ("- key: value" items).
+// readSteps reads a list of steps ("- key: value" items), at whatever
+// indentation its first item has (6 in a workflow, 4 in action.yml).
 func readSteps(lines []string) []step {
 	var items [][]string
+	item := -1
 	for _, l := range lines {
-		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "- ") && indentOf(l) == 6 {
-			items = append(items, []string{strings.Repeat(" ", 8) + t[2:]})
+		t := strings.TrimLeft(l, " ")
+		if item < 0 && strings.HasPrefix(t, "- ") {
+			item = indentOf(l)
+		}
+		if strings.HasPrefix(t, "- ") && indentOf(l) == item {
+			items = append(items, []string{strings.Repeat(" ", item+2) + t[2:]})
 			continue
 		}
 		if len(items) > 0 {
@@ -127,7 +134,7 @@ func readSteps(lines []string) []step {
 	for _, it := range items {
 		var s step
 		for i, l := range it {
-			if blank(l) || indentOf(l) != 8 {
+			if blank(l) || indentOf(l) != item+2 {
 				continue
 			}
 			k, v, _ := keyValue(l)
@@ -140,8 +147,12 @@ func readSteps(lines []string) []step {
 				s.uses = v
 			case "if":
 				s.cond = v
+			case "shell":
+				s.shell = v
 			case "env":
 				s.env = mapping(body(it, i))
+			case "with":
+				s.with = mapping(body(it, i))
 			case "run":
 				if v == "|" {
 					s.run = dedent(body(it, i))
@@ -223,6 +234,11 @@ type run struct {
 	stdout strings.Builder
 	// exits holds each executed step's exit status.
 	exits map[string]int
+	// ran lists the ids of the steps whose if: held, in order ("" for a
+	// step without an id), executed or not.
+	ran []string
+	// inner holds the run of the action behind each uses: ./ step.
+	inner map[string]*run
 }
 
 func (r *run) job(j job) {
@@ -232,23 +248,21 @@ func (r *run) job(j job) {
 		r.status = "success"
 	}
 	r.exits = map[string]int{}
+	r.inner = map[string]*run{}
 	jobEnv := map[string]string{}
 	for _, e := range j.env {
 		jobEnv[e.key] = resolve(t, e.value, r.ctx)
 	}
 	for _, s := range j.steps {
-		switch s.cond {
-		case "":
-			if r.status != "success" {
-				continue
-			}
-		case "always()":
-		default:
-			require.Failf(t, "unsupported if", "step %q: if: %s (the simulation knows only always())", s.id, s.cond)
+		if !r.cond(s) {
+			continue
 		}
+		r.ran = append(r.ran, s.id)
 		switch {
 		case s.id != "" && s.id == r.fail:
 			r.failed()
+		case s.uses == "./" && r.exec[s.id]:
+			r.local(s)
 		case s.run != "" && r.exec[s.id]:
 			r.step(s, jobEnv)
 		}
@@ -256,6 +270,73 @@ func (r *run) job(j job) {
 			r.status = "cancelled"
 		}
 	}
+}
+
+// cond says whether step s runs: the terms of its if: joined by &&, each
+// always(), success(), or "X == 'v'" / "X != 'v'"; without always() the
+// step runs only while the job succeeds, as GitHub adds success() then.
+func (r *run) cond(s step) bool {
+	t := r.t
+	t.Helper()
+	if s.cond == "" {
+		return r.status == "success"
+	}
+	ok, always := true, false
+	for _, term := range strings.Split(s.cond, " && ") {
+		term = strings.TrimSpace(term)
+		switch {
+		case term == "always()":
+			always = true
+		case term == "success()":
+			ok = ok && r.status == "success"
+		case strings.Contains(term, " == ") || strings.Contains(term, " != "):
+			op := " == "
+			if strings.Contains(term, " != ") {
+				op = " != "
+			}
+			x, lit, _ := strings.Cut(term, op)
+			require.True(t, strings.HasPrefix(lit, "'") && strings.HasSuffix(lit, "'"), "step %q: if: %s (the simulation compares with 'literals' only)", s.id, s.cond)
+			v := resolve(t, "${{ "+x+" }}", r.ctx)
+			ok = ok && (v == strings.Trim(lit, "'")) == (op == " == ")
+		default:
+			require.Failf(t, "unsupported if", "step %q: if: %s (the simulation knows always(), success(), == and !=)", s.id, s.cond)
+		}
+	}
+	return ok && (always || r.status == "success")
+}
+
+// local runs the repository's own action (uses: ./) as the step s: its
+// steps in a run of their own, with its inputs from s's with: (and the
+// declared defaults), steps outputs of their own, and the action's outputs
+// as s's; a failed step of the action fails s. The action's run steps all
+// execute; r.fail names a step of the action too.
+func (r *run) local(s step) {
+	t := r.t
+	t.Helper()
+	a := readAction(t, "../../action.yml")
+	with := map[string]string{}
+	for _, w := range s.with {
+		with[w.key] = resolve(t, unquote(w.value), r.ctx)
+	}
+	in := a.run(t, r.dir, r.env, with)
+	in.fail = r.fail
+	in.job(job{name: "action", steps: a.steps})
+	r.inner[s.id] = in
+	r.stdout.WriteString(in.stdout.String())
+	for k, v := range in.outputs(job{outputs: a.outputs}) {
+		r.ctx["steps."+s.id+".outputs."+k] = v
+	}
+	if in.status != "success" {
+		r.failed()
+	}
+}
+
+// unquote strips YAML's quotes from a scalar ("400" is 400).
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // step runs one step as GitHub's shell: bash does (bash --noprofile --norc

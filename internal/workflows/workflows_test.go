@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,21 +13,61 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeVcheck stands in for the vcheck binary the workflows build: it
-// records its arguments and GOTRACEBACK, writes a Markdown report and exits
+// fakeVcheck stands in for the vcheck binary the action builds: it records
+// its arguments, GOTRACEBACK and whether the credentials reached it, writes
+// the reports it is asked for (a Markdown report of FAKE_MD_BYTES bytes
+// when that is set; no JSON with FAKE_NO_JSON, no Markdown with
+// FAKE_NO_MD, no JUnit with FAKE_NO_JUNIT; the JSON's verdict is FAKE_VERDICT, or the code's) and exits
 // FAKE_CODE.
 const fakeVcheck = `#!/usr/bin/env bash
 printf '%s\n' "$*" > "$FAKE_LOG.args"
 printf '%s\n' "${GOTRACEBACK-unset}" > "$FAKE_LOG.traceback"
-mkdir -p reports
-echo "# vcheck report" > reports/vcheck.md
+printf 'key=%s secret=%s\n' "${SINCH_APPLICATION_KEY:-}" "${SINCH_APPLICATION_SECRET:-}" > "$FAKE_LOG.creds"
+echo "fake vcheck ran"
+json= md= junit= html=
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --json) json=$2; shift ;;
+    --markdown) md=$2; shift ;;
+    --junit) junit=$2; shift ;;
+    --html) html=$2; shift ;;
+  esac
+  shift
+done
+if [ -n "$md" ] && [ -z "${FAKE_NO_MD:-}" ]; then
+  if [ -n "${FAKE_MD_BYTES:-}" ]; then
+    head -c "$FAKE_MD_BYTES" /dev/zero | tr '\0' x > "$md"
+  else
+    echo "# vcheck report" > "$md"
+  fi
+fi
+if [ -n "$json" ] && [ -z "${FAKE_NO_JSON:-}" ]; then
+  verdict=${FAKE_VERDICT:-}
+  if [ -z "$verdict" ]; then
+    case "$FAKE_CODE" in 0) verdict=pass ;; 1) verdict=broken ;; 2) verdict=config ;; *) verdict=unreachable ;; esac
+  fi
+  printf '{"format":9,"cases":[],"summary":{"verdict":"%s","reason":"fake reason for %s"}}\n' "$verdict" "$verdict" > "$json"
+fi
+[ -z "$junit" ] || [ -n "${FAKE_NO_JUNIT:-}" ] || echo "<testsuites/>" > "$junit"
+[ -z "$html" ] || echo "<html></html>" > "$html"
 exit "$FAKE_CODE"
 `
 
-// fakeGo does what go run does with a program that fails: it prints "exit
-// status N" and exits 1, whatever N was. Only a workflow that still uses go
-// run calls it.
+// fakeGo builds the fake vcheck (go build -o PATH copies it to PATH, or
+// fails with FAKE_BUILD_FAIL) and does what go run does with a program
+// that fails: it prints "exit status N" and exits 1, whatever N was. Only
+// a workflow that still uses go run calls the latter.
 const fakeGo = `#!/usr/bin/env bash
+printf '%s GOMODCACHE=%s GOCACHE=%s GOFLAGS=%s\n' "$*" "${GOMODCACHE-}" "${GOCACHE-}" "${GOFLAGS-unset}" >> "$FAKE_LOG.go"
+if [ "$1" = build ]; then
+  [ -z "${FAKE_BUILD_FAIL:-}" ] || { echo "fake go: build failed" >&2; exit 1; }
+  while [ "$#" -gt 0 ]; do
+    if [ "$1" = -o ]; then cp "$RUNNER_TEMP/vcheck" "$2"; exit 0; fi
+    shift
+  done
+  echo "fake go: build without -o" >&2
+  exit 2
+fi
 if [ "$1" = run ]; then
   shift 2
   "$RUNNER_TEMP/vcheck" "$@" && exit 0
@@ -48,8 +89,19 @@ esac
 // sandbox is a checkout with fakes: a working directory holding scripts/,
 // a RUNNER_TEMP with the fake vcheck, a PATH with the fake go and gh.
 type sandbox struct {
-	dir, log string
-	env      []string
+	dir, log, summary string
+	env               []string
+}
+
+// with returns the sandbox with more environment variables (FAKE_*).
+func (s sandbox) with(env ...string) sandbox {
+	s.env = append(append([]string{}, s.env...), env...)
+	return s
+}
+
+// bin is the directory of the fake go and gh, first on PATH.
+func (s sandbox) bin() string {
+	return strings.TrimPrefix(strings.Split(s.env[0], string(os.PathListSeparator))[0], "PATH=")
 }
 
 func newSandbox(t *testing.T, code, open string) sandbox {
@@ -62,18 +114,23 @@ func newSandbox(t *testing.T, code, open string) sandbox {
 	for _, d := range []string{filepath.Join(dir, "scripts"), bin, tmp} {
 		require.NoError(t, os.MkdirAll(d, 0o755))
 	}
-	script, err := os.ReadFile("../../scripts/triage.sh")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "scripts", "triage.sh"), script, 0o755))
+	// The checkout holds what the action and the workflows read.
+	for _, f := range []string{"scripts/triage.sh", "scripts/action.sh", "go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join("../..", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o755))
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(tmp, "vcheck"), []byte(fakeVcheck), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "gh"), []byte(fakeGh), 0o755))
 	log := filepath.Join(root, "log")
 	summary := filepath.Join(root, "summary.md")
-	return sandbox{dir: dir, log: log, env: []string{
+	return sandbox{dir: dir, log: log, summary: summary, env: []string{
 		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + root,
 		"RUNNER_TEMP=" + tmp,
+		"RUNNER_OS=Linux",
+		"RUNNER_ARCH=X64",
 		"GITHUB_STEP_SUMMARY=" + summary,
 		"FAKE_CODE=" + code,
 		"FAKE_OPEN=" + open,
@@ -213,8 +270,13 @@ func TestNightly_summaryAndFailure(t *testing.T) {
 				exec: map[string]bool{"vcheck": true, "summary": true, "verdict": true, "fail": true}}
 			r.job(readJob(t, "../../.github/workflows/nightly.yml", "run"))
 			assert.Equal(t, row.status, r.status, "%s", r.stdout.String())
-			assert.Equal(t, 0, r.exits["vcheck"], "the vcheck step records the code and lets the summary and upload run")
-			summary, err := os.ReadFile(filepath.Join(filepath.Dir(sb.log), "summary.md"))
+			in := r.inner["vcheck"]
+			require.NotNil(t, in, "the vcheck step is the action")
+			assert.Equal(t, 0, in.exits["run"], "the action's run step records the code and lets the summary and upload run")
+			assert.Contains(t, in.ran, "upload", "the reports are uploaded whatever the code")
+			code, _ := strconv.Atoi(row.code)
+			assert.Equal(t, code, in.exits["finish"], "the action ends with vcheck's code")
+			summary, err := os.ReadFile(sb.summary)
 			require.NoError(t, err)
 			assert.Equal(t, "# vcheck report\n", string(summary))
 			if row.says != "" {
@@ -267,10 +329,11 @@ func TestReleaseGate_failsOnEveryNonZeroCode(t *testing.T) {
 	}
 }
 
-// TestMaskStep_masksTheBasicHeaderOrFails: the Basic header that GitHub
-// does not mask by itself is registered with add-mask before vcheck runs,
-// in both workflows; when it cannot be computed the step fails rather
-// than letting vcheck run with nothing masked.
+// TestMaskStep_masksTheBasicHeaderOrFails: both workflows hand the
+// secrets to the action, which registers the Basic header that GitHub
+// does not mask by itself with add-mask before vcheck prints a line; when
+// it cannot be computed the step fails rather than letting vcheck run with
+// nothing masked, and no exit code is recorded (triage: incomplete).
 func TestMaskStep_masksTheBasicHeaderOrFails(t *testing.T) {
 	t.Parallel()
 	for _, wf := range []struct{ file, job string }{
@@ -285,21 +348,26 @@ func TestMaskStep_masksTheBasicHeaderOrFails(t *testing.T) {
 				t.Parallel()
 				sb := newSandbox(t, "0", "")
 				if row.brokenBase64 {
-					bin := strings.TrimPrefix(strings.Split(sb.env[0], string(os.PathListSeparator))[0], "PATH=")
-					require.NoError(t, os.WriteFile(filepath.Join(bin, "base64"), []byte("#!/usr/bin/env bash\nexit 1\n"), 0o755))
+					require.NoError(t, os.WriteFile(filepath.Join(sb.bin(), "base64"), []byte("#!/usr/bin/env bash\nexit 1\n"), 0o755))
 				}
 				ctx := githubContext()
 				ctx["secrets.SINCH_APPLICATION_KEY"] = "key"
 				ctx["secrets.SINCH_APPLICATION_SECRET"] = "secret"
-				r := &run{t: t, dir: sb.dir, env: sb.env, ctx: ctx, exec: map[string]bool{"mask": true}}
+				r := &run{t: t, dir: sb.dir, env: sb.env, ctx: ctx, exec: map[string]bool{"vcheck": true}}
 				r.job(readJob(t, wf.file, wf.job))
+				out := r.stdout.String()
 				if row.brokenBase64 {
-					assert.Equal(t, "failure", r.status, "%s", r.stdout.String())
-					assert.NotContains(t, r.stdout.String(), "::add-mask::")
+					assert.Equal(t, "failure", r.status, "%s", out)
+					assert.NotContains(t, out, "::add-mask::a2V5")
+					assert.NotContains(t, out, "fake vcheck ran", "vcheck must not run unmasked")
+					assert.Empty(t, r.ctx["steps.vcheck.outputs.exit-code"], "no code is recorded")
 					return
 				}
-				assert.Equal(t, "success", r.status, "%s", r.stdout.String())
-				assert.Contains(t, r.stdout.String(), "::add-mask::a2V5OnNlY3JldA==\n", "base64(key:secret)")
+				assert.Equal(t, "success", r.status, "%s", out)
+				mask := strings.Index(out, "::add-mask::a2V5OnNlY3JldA==\n")
+				require.GreaterOrEqual(t, mask, 0, "base64(key:secret) is masked\n%s", out)
+				assert.Less(t, mask, strings.Index(out, "fake vcheck ran"), "masked before vcheck runs")
+				assert.Equal(t, "key=key secret=secret\n", sb.read(t, ".creds"), "the credentials reach vcheck")
 			})
 		}
 	}
