@@ -16,7 +16,7 @@ func TestReplay_lineCarriesTheCaseSetFlags(t *testing.T) {
 	o := &Options{Command: "vcheck", Target: "https://sandbox.example/x y", MockMagic: true, AllowSideEffects: true,
 		TestNumber: "+46700000000", Basic: true, CatalogPath: "my catalog.json", Policy: conformance.PolicyStrict,
 		Credentials: contracts.Credentials{Key: "the-key", Secret: contracts.NewSecret("c2VjcmV0LXNob3VsZC1ub3QtcHJpbnQ=")},
-		Cases: 3, Only: []int{40300}, Shard: 2, Shards: 4}
+		Cases:       3, Only: []int{40300}, Shard: 2, Shards: 4}
 	got := replayLine(o, "40300", 42)
 	assert.Equal(t, "vcheck run --target 'https://sandbox.example/x y' --mock-magic --allow-side-effects --test-number +46700000000"+
 		" --auth basic --catalog 'my catalog.json' --errata strict --replay 40300@42", got)
