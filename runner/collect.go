@@ -186,21 +186,19 @@ func (c *collector) example(r result) Example {
 	return ex
 }
 
+// replay is the command line that runs the case again, carrying every flag
+// that selects its family or changes what its seed draws or how it is
+// judged (caseFlags), so that it runs as printed and fails the same way.
 func (c *collector) replay(family string, seed uint64) string {
-	s := c.o.Command + " run"
-	if c.o.Target != "" {
-		s += " --target " + shellQuote(c.o.Target)
+	return replayLine(c.o, family, seed)
+}
+
+func replayLine(o *Options, family string, seed uint64) string {
+	s := o.Command + " run"
+	for _, f := range caseFlags(o) {
+		s += " " + shellQuote(f)
 	}
-	if c.o.Drift != "" {
-		s += " --drift " + c.o.Drift
-	}
-	if c.o.Basic {
-		s += " --auth basic"
-	}
-	if c.o.Policy != conformance.PolicyDefault {
-		s += " --errata " + c.o.Policy.String()
-	}
-	return s + " --replay " + fmt.Sprintf("%s@%d", family, seed)
+	return s + " --replay " + shellQuote(fmt.Sprintf("%s@%d", family, seed))
 }
 
 func (c *collector) addViolation(r result, f conformance.Finding, cause string) {

@@ -125,6 +125,12 @@ func (r *jsonReport) Abort() {
 // ReadSummary reads the summary of a JSON report, skipping its cases one by
 // one so that a report of any size reads in constant memory.
 func ReadSummary(path string) (*Summary, error) {
+	return readReport(path, nil)
+}
+
+// readReport reads a JSON report's summary and hands each of its cases to
+// onCase (when not nil) as it is read.
+func readReport(path string, onCase func(*CaseRecord) error) (*Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -152,9 +158,19 @@ func ReadSummary(path string) (*Summary, error) {
 				return nil, bad("cases is not an array")
 			}
 			for dec.More() {
-				var skip json.RawMessage
-				if err := dec.Decode(&skip); err != nil {
+				if onCase == nil {
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						return nil, bad("cases: " + err.Error())
+					}
+					continue
+				}
+				var rec CaseRecord
+				if err := dec.Decode(&rec); err != nil {
 					return nil, bad("cases: " + err.Error())
+				}
+				if err := onCase(&rec); err != nil {
+					return nil, err
 				}
 			}
 			if _, err := dec.Token(); err != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	Basic bool
 	// Catalog is the documented contract; nil means the embedded one.
 	Catalog *contracts.Catalog
+	// CatalogPath is the file Catalog was read from ("" for the embedded
+	// one), for reproduction lines and for telling runs apart.
+	CatalogPath string
 	// Cases is the number of cases drawn per family; 0 means 25.
 	Cases int
 	// Seed reproduces a run; 0 means a random seed (printed).

@@ -91,9 +91,9 @@ func authBaseOf(copts conformance.Options, fams []conformance.Family) *AuthBase 
 	return a
 }
 
-// inShard reports whether case i of a family belongs to this run's shard.
-// The split hangs on the case seed, so every shard of the same run seed
-// draws disjoint cases and together they draw all of them.
+// inShard reports whether the case with this seed belongs to this run's
+// shard. The split hangs on the case seed alone, so the shards of one run
+// seed are disjoint and together hold every case of the unsharded plan.
 func inShard(o *Options, seed uint64) bool {
 	if o.Shards <= 1 {
 		return true
@@ -101,26 +101,37 @@ func inShard(o *Options, seed uint64) bool {
 	return int(seed%uint64(o.Shards)) == o.Shard-1
 }
 
-// plan lists the cases in coverage-first order: first, for every family,
-// the cases that together reach each of its codes (a family such as the
-// stateful one expects different codes from different cases); then the
-// remaining cases round-robin across families, so that a budget covers
+// plan lists this shard's cases in coverage-first order: first, for every
+// family, the cases that together reach each of its codes (a family such
+// as the stateful one expects different codes from different cases); then
+// the remaining cases round-robin across families, so that a budget covers
 // every triggerable code before it explores.
+//
+// The plan is that of the unsharded run, filtered by inShard: the covering
+// cases are chosen once, for the whole run, and each lands in exactly one
+// shard, so the shards of a run are a partition of its cases (a shard may
+// then hold no covering case of a code; see requiredHere).
 func plan(fams []conformance.Family, o *Options, runSeed uint64) []planned {
 	var out []planned
+	add := func(j, i int) {
+		seed := conformance.CaseSeed(runSeed, fams[j].Name, i)
+		if inShard(o, seed) {
+			out = append(out, planned{fam: &fams[j], index: i, seed: seed})
+		}
+	}
 	taken := make([]map[int]bool, len(fams))
 	for j := range fams {
 		taken[j] = map[int]bool{}
-		for _, i := range coveringIndexes(&fams[j], o, runSeed) {
+		idx, _ := covering(&fams[j], o.Cases, runSeed)
+		for _, i := range idx {
 			taken[j][i] = true
-			out = append(out, planned{fam: &fams[j], index: i, seed: conformance.CaseSeed(runSeed, fams[j].Name, i)})
+			add(j, i)
 		}
 	}
 	for i := range o.Cases {
 		for j := range fams {
-			seed := conformance.CaseSeed(runSeed, fams[j].Name, i)
-			if !taken[j][i] && inShard(o, seed) {
-				out = append(out, planned{fam: &fams[j], index: i, seed: seed})
+			if !taken[j][i] {
+				add(j, i)
 			}
 		}
 	}
@@ -131,34 +142,125 @@ func plan(fams []conformance.Family, o *Options, runSeed uint64) []planned {
 // that reach each of its codes.
 const coverSearch = 64
 
-// coveringIndexes returns case indexes of fam, in this shard, whose cases
-// together expect every code of the family (as far as coverSearch draws
-// find them); for a single-code family, its first case in the shard.
-func coveringIndexes(fam *conformance.Family, o *Options, runSeed uint64) []int {
+// covering returns the case indexes of fam, in the unsharded run, whose
+// cases together expect every code of the family (as far as coverSearch
+// draws find them), and for each code so reached the seed of the case
+// that covers it; for a single-code family, its first case.
+func covering(fam *conformance.Family, cases int, runSeed uint64) ([]int, map[int]uint64) {
+	by := map[int]uint64{}
+	if len(fam.Codes) <= 1 {
+		seed := conformance.CaseSeed(runSeed, fam.Name, 0)
+		for _, c := range fam.Codes {
+			by[c] = seed
+		}
+		return []int{0}, by
+	}
 	want := map[int]bool{}
 	for _, c := range fam.Codes {
 		want[c] = true
 	}
 	var out []int
-	for i := 0; i < max(coverSearch, o.Cases) && (len(want) > 0 || len(out) == 0); i++ {
+	for i := 0; i < max(coverSearch, cases) && (len(want) > 0 || len(out) == 0); i++ {
 		seed := conformance.CaseSeed(runSeed, fam.Name, i)
-		if !inShard(o, seed) {
-			continue
-		}
-		if len(fam.Codes) <= 1 {
-			return []int{i}
-		}
 		c := conformance.DrawOne(*fam, seed)
 		hit := false
 		for _, code := range c.Expect.Codes {
 			if want[code] {
 				delete(want, code)
+				by[code] = seed
 				hit = true
 			}
 		}
 		if hit {
 			out = append(out, i)
 		}
+	}
+	return out, by
+}
+
+// requiredHere is the part of the required codes a shard answers for: the
+// codes whose covering case is in this shard. A required code covered in
+// another shard, or by no covering case at all, is judged when the shards
+// are merged (vcheck merge), across all of them; an unsharded run answers
+// for every required code.
+func requiredHere(fams []conformance.Family, o *Options, runSeed uint64, required []int) []int {
+	if o.Shards <= 1 {
+		return required
+	}
+	owner := map[int]uint64{}
+	for j := range fams {
+		_, by := covering(&fams[j], o.Cases, runSeed)
+		for code, seed := range by {
+			if _, ok := owner[code]; !ok {
+				owner[code] = seed
+			}
+		}
+	}
+	var out []int
+	for _, code := range required {
+		if seed, ok := owner[code]; ok && inShard(o, seed) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// caseFlags are the flags that decide which families a run has, which
+// case a seed draws, and how its answer is judged: what a --replay line
+// must carry to select its family and fail the same way. Never a
+// credential.
+func caseFlags(o *Options) []string {
+	var out []string
+	if o.Target != "" {
+		out = append(out, "--target", o.Target)
+	}
+	if o.MockMagic {
+		out = append(out, "--mock-magic")
+	}
+	if o.AllowSideEffects {
+		out = append(out, "--allow-side-effects")
+	}
+	if o.TestNumber != "" {
+		out = append(out, "--test-number", o.TestNumber)
+	}
+	if o.Basic {
+		out = append(out, "--auth", "basic")
+	}
+	if o.CatalogPath != "" {
+		out = append(out, "--catalog", o.CatalogPath)
+	}
+	if o.Policy != conformance.PolicyDefault {
+		out = append(out, "--errata", o.Policy.String())
+	}
+	if o.Drift != "" {
+		out = append(out, "--drift", o.Drift)
+	}
+	return out
+}
+
+// runFlags are caseFlags plus the flags that decide which cases of those
+// families a run plans and what it requires: the shards of one run agree
+// on all of them (the seed and the shard count are compared apart).
+func runFlags(o *Options) []string {
+	out := append(caseFlags(o), "--cases", strconv.Itoa(o.Cases))
+	codes := func(cs []int) string {
+		s := make([]string, len(cs))
+		for i, c := range cs {
+			s[i] = strconv.Itoa(c)
+		}
+		return strings.Join(s, ",")
+	}
+	if len(o.Only) > 0 {
+		out = append(out, "--only", codes(o.Only))
+	}
+	if len(o.Skip) > 0 {
+		out = append(out, "--skip", codes(o.Skip))
+	}
+	switch {
+	case o.RequireAll:
+		out = append(out, "--require-codes", "all")
+	case len(o.RequireCodes) > 0:
+		out = append(out, "--require-codes", codes(o.RequireCodes))
 	}
 	return out
 }

@@ -100,8 +100,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	judged := requiredHere(sel.families, &o, o.Seed, required) // the rest is judged by vcheck merge
 
-	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(cases), Embedded: tgt.Embedded, Required: required}
+	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(cases), Embedded: tgt.Embedded, Required: required, Flags: runFlags(&o)}
 	if o.Shards > 1 {
 		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
@@ -222,7 +223,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		gone = baseline.Apply(s)
 	}
 	tallyCauses(s)
-	s.Verdict, s.Reason = verdict(s, required)
+	s.Verdict, s.Reason = verdict(s, judged)
 	if ctx.Err() != nil {
 		// Interrupted: no report is written rather than a partial one
 		// that reads like a complete run.
@@ -240,7 +241,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		gone = nil
 		nb.Apply(s)
 		tallyCauses(s)
-		s.Verdict, s.Reason = verdict(s, required)
+		s.Verdict, s.Reason = verdict(s, judged)
 		updated = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
 	}
 	if err := writeReports(&o, s, report); err != nil {

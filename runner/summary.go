@@ -29,11 +29,18 @@ const (
 // number of cases: findings are grouped, cases are streamed to the JSON
 // report and not kept.
 type Summary struct {
-	Version  string        `json:"version"`
-	Target   string        `json:"target"`
-	Embedded bool          `json:"embedded"`
-	Seed     uint64        `json:"seed"`
+	Version  string `json:"version"`
+	Target   string `json:"target"`
+	Embedded bool   `json:"embedded"`
+	Seed     uint64 `json:"seed"`
+	// Flags are the run's flags that decide its cases and how they are
+	// judged (runFlags; never a credential): with Version, Seed and the
+	// shard count they tell the shards of one run from another run's.
+	Flags []string `json:"flags,omitempty"`
+	// Shard is "I/N" for a shard run; Merged counts the shard reports a
+	// merged summary was made of.
 	Shard    string        `json:"shard,omitempty"`
+	Merged   int           `json:"merged,omitempty"`
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration_ns"`
 	// Planned, Sent and Skipped count cases; Requests counts HTTP requests

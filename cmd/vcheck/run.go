@@ -117,6 +117,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if o.Catalog, err = catalog(); err != nil {
 		return err
 	}
+	o.CatalogPath = fs.Lookup("catalog").Value.String()
 	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
 	o.Version = version()
 	s, err := runner.Run(ctx, o)
