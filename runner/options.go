@@ -91,8 +91,8 @@ type Options struct {
 	Transport http.RoundTripper
 	// MaxShrink bounds how many failing cases are shrunk; 0 means 20.
 	MaxShrink int
-	// JSON, JUnit and Markdown are report paths ("" for none).
-	JSON, JUnit, Markdown string
+	// JSON, JUnit, Markdown and HTML are report paths ("" for none).
+	JSON, JUnit, Markdown, HTML string
 	// Baseline is a baseline file to compare with; UpdateBaseline writes
 	// the run's findings to it instead.
 	Baseline       string
