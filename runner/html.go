@@ -173,16 +173,12 @@ func verdictWord(v Verdict) (word, class string) {
 }
 
 func htmlParams(s *Summary) []htmlParam {
-	target := s.Target
-	if s.Embedded {
-		target += " (the embedded mock)"
-	}
 	shard := s.Shard
 	if shard == "" {
 		shard = "none (every case)"
 	}
 	p := []htmlParam{
-		{"target", target},
+		{"target", s.Target},
 		{"seed", strconv.FormatUint(s.Seed, 10)},
 		{"shard", shard},
 		{"cases", strconv.Itoa(s.Planned) + " planned, " + strconv.Itoa(s.Sent) + " sent, " + strconv.Itoa(s.Skipped) + " skipped"},
