@@ -27,9 +27,9 @@ func TestRun_oneRootCauseIsOneFinding(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			md := filepath.Join(t.TempDir(), "r.md")
+			md, page := filepath.Join(t.TempDir(), "r.md"), filepath.Join(t.TempDir(), "r.html")
 			var out bytes.Buffer
-			s, err := runner.Run(ctx, runner.Options{Drift: "html-error-page", Seed: seed, Markdown: md, Out: &out})
+			s, err := runner.Run(ctx, runner.Options{Drift: "html-error-page", Seed: seed, Markdown: md, HTML: page, Out: &out})
 			require.NoError(t, err)
 			require.Equal(t, runner.VerdictBroken, s.Verdict)
 			require.Len(t, s.Causes, 1, "%+v", s.Causes)
@@ -47,6 +47,10 @@ func TestRun_oneRootCauseIsOneFinding(t *testing.T) {
 			require.NoError(t, err)
 			assert.Less(t, len(b), 48<<10, "the Markdown is bounded: was about 140 KB")
 			assert.Less(t, strings.Index(string(b), "### Causes"), strings.Index(string(b), "### Findings by code"))
+			h, err := os.ReadFile(page)
+			require.NoError(t, err)
+			assert.Equal(t, 1, strings.Count(string(h), `<li class="cause">`), "the HTML lists the one cause")
+			assert.Less(t, strings.Index(string(h), `id="causes"`), strings.Index(string(h), `id="findings"`), "before the groups")
 
 			for _, g := range s.Groups {
 				assert.Contains(t, g.Message, "("+g.Check+", "+g.Class(), "group %d %s/%s shows a case of its own class", g.Code, g.Check, g.Family)

@@ -11,9 +11,8 @@ import (
 
 // MergeOptions say which reports Merge writes; the zero value writes none.
 type MergeOptions struct {
-	// JSON, JUnit and Markdown are report paths ("" for none), as for Run.
-	// (An HTML report joins them where writeReports learns it.)
-	JSON, JUnit, Markdown string
+	// JSON, JUnit, Markdown and HTML are report paths ("" for none), as for Run.
+	JSON, JUnit, Markdown, HTML string
 	// Out receives the human summary; nil discards.
 	Out io.Writer
 }
@@ -44,7 +43,7 @@ func Merge(paths []string, mo MergeOptions) (*Summary, error) {
 	}
 	s := mergeSummaries(order, parts)
 
-	o := Options{JSON: mo.JSON, JUnit: mo.JUnit, Markdown: mo.Markdown, Out: mo.Out}
+	o := Options{JSON: mo.JSON, JUnit: mo.JUnit, Markdown: mo.Markdown, HTML: mo.HTML, Out: mo.Out}
 	if o.Out == nil {
 		o.Out = io.Discard
 	}

@@ -98,8 +98,8 @@ type Options struct {
 	// the causes; 0 means 20, negative means the causes only. The Markdown
 	// lists at most 100, the JSON all of them.
 	MaxFindings int
-	// JSON, JUnit and Markdown are report paths ("" for none).
-	JSON, JUnit, Markdown string
+	// JSON, JUnit, Markdown and HTML are report paths ("" for none).
+	JSON, JUnit, Markdown, HTML string
 	// Baseline is a baseline file to compare with; UpdateBaseline writes
 	// the run's findings to it instead.
 	Baseline       string

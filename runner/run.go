@@ -480,7 +480,7 @@ func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) p
 // removed. The JSON report opens its own temporary file right after, and
 // loadBaselineForRun has checked the baseline of an update run.
 func checkOutputs(o *Options) error {
-	for _, p := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}} {
+	for _, p := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}, {"--html", o.HTML}} {
 		if p.path == "" {
 			continue
 		}
@@ -502,6 +502,9 @@ func writeReports(o *Options, s *Summary, report *jsonReport) error {
 	}
 	if o.Markdown != "" {
 		errs = append(errs, writeFileAtomic(o.Markdown, func(w io.Writer) error { return writeMarkdown(w, s, o.MaxFindings) }))
+	}
+	if o.HTML != "" {
+		errs = append(errs, writeFileAtomic(o.HTML, func(w io.Writer) error { return WriteHTML(w, s, o.Catalog) }))
 	}
 	return errors.Join(errs...)
 }

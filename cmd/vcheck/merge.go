@@ -13,13 +13,13 @@ func init() {
 }
 
 func runMerge(_ context.Context, args []string, out, _ io.Writer) error {
-	fs := newFlags("merge", "A.json B.json ... [--json FILE] [--junit FILE] [--markdown FILE]", out)
+	fs := newFlags("merge", "A.json B.json ... [--json FILE] [--junit FILE] [--markdown FILE] [--html FILE]", out)
 	fs.epilog = mergeExitCodes
 	var o runner.MergeOptions
 	fs.StringVar(&o.JSON, "json", "", "write the merged JSON report (every shard's cases, the summary) to this file")
 	fs.StringVar(&o.JUnit, "junit", "", "write a merged JUnit XML report to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "write a merged Markdown summary to this file")
-	// --html joins these once runner writes an HTML report.
+	fs.StringVar(&o.HTML, "html", "", "write a merged self-contained HTML report to this file")
 	// Reports and flags may come in any order: vcheck merge *.json --json all.json.
 	var paths []string
 	for {

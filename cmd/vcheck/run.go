@@ -47,6 +47,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.JSON, "json", "", "write the JSON report (every case, the summary) to this file")
 	fs.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "write a Markdown summary to this file (for a CI step summary)")
+	fs.StringVar(&o.HTML, "html", "", "write a self-contained HTML report to this file (verdict, coverage grid, findings)")
 	fs.StringVar(&o.Baseline, "baseline", "", "compare with this baseline: its accepted deviations do not fail the run")
 	fs.BoolVar(&o.UpdateBaseline, "update-baseline", false, "accept this run's deviations: update --baseline, keeping every reason that still applies")
 	maxFindings := fs.Int("max-findings", 20, "finding groups the text summary details after the causes (0: the causes only); the JSON has all")

@@ -101,8 +101,8 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 				t.Parallel()
 			}
 			dir := t.TempDir()
-			jsonPath, xmlPath, mdPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md")
-			args := append([]string{"run", "--json", jsonPath, "--junit", xmlPath, "--markdown", mdPath}, row.args...)
+			jsonPath, xmlPath, mdPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md"), filepath.Join(dir, "r.html")
+			args := append([]string{"run", "--json", jsonPath, "--junit", xmlPath, "--markdown", mdPath, "--html", htmlPath}, row.args...)
 			code, stdout, stderr := cli(t, "", args...)
 			assert.Equal(t, exits[row.verdict], code, "exit code; stderr: %s", stderr)
 			assert.Contains(t, stderr, row.stderr)
@@ -149,7 +149,9 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 				assert.Equal(t, string(row.verdict), v.Error.Type)
 			}
 
-			for _, out := range []string{stdout, stderr, string(md), string(data), mustRead(t, jsonPath)} {
+			page := mustRead(t, htmlPath)
+			assert.Contains(t, page, `data-verdict="`+string(row.verdict)+`"`, "the HTML report states the verdict")
+			for _, out := range []string{stdout, stderr, string(md), string(data), mustRead(t, jsonPath), page} {
 				assert.NotContains(t, out, wrongSecret)
 				assert.NotContains(t, out, mock.DefaultCredentials.Secret.Reveal())
 			}
