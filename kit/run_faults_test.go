@@ -75,7 +75,7 @@ func TestRun_adapterFaultsAreBoundedAndTheRestRun(t *testing.T) {
 		name, fault, kind, detail, line string
 		timeout                         time.Duration
 	}{
-		{name: "hangs", fault: "hang", kind: FaultTimeout, detail: "no observation line within 1s", timeout: time.Second},
+		{name: "hangs", fault: "hang", kind: FaultTimeout, detail: "no observation line within 3s", timeout: 3 * time.Second},
 		{name: "prints garbage and keeps running", fault: "garbage", kind: FaultBadLine, detail: "not a JSON object", line: "panic: oops, signing with REDACTED"},
 		{name: "answers another scenario", fault: "wrong-id", kind: FaultBadLine, detail: `id "surface.other", want "surface.40400"`, line: `{"id":"surface.other"`},
 		{name: "has a field of the wrong type", fault: "wrong-type", kind: FaultBadLine, detail: `field "status": a JSON string, want int`},
@@ -136,14 +136,16 @@ func TestRun_anAdapterThatKeepsFailingStops(t *testing.T) {
 	t.Run("the restart falls silent", func(t *testing.T) {
 		t.Parallel()
 		once := filepath.Join(t.TempDir(), "started")
-		rep, stderr, err := faultRun(t, func(o *Options) { o.StartTimeout = 300 * time.Millisecond }, "VCHECK_FAKE_FAULT=crash", "VCHECK_FAKE_ON=surface.40400", "VCHECK_FAKE_ONCE="+once)
+		// Long enough for the first start of a re-executed -race test
+		// binary on a loaded machine; the silent restart waits it out.
+		rep, stderr, err := faultRun(t, func(o *Options) { o.StartTimeout = 3 * time.Second }, "VCHECK_FAKE_FAULT=crash", "VCHECK_FAKE_ON=surface.40400", "VCHECK_FAKE_ONCE="+once)
 		require.NoError(t, err, stderr)
 		assert.Equal(t, map[string]string{
 			"surface.50000": conformance.CellPass, "surface.40400": "! crash", "retry.no-4xx": conformance.CellNotRun, "time.hang": conformance.CellNotRun,
 		}, cells(rep))
 		assert.Contains(t, rep.Results[1].Fault.Detail, "the restart failed")
 		assert.Contains(t, rep.Results[2].Verdict.Reason, "could not be restarted")
-		assert.Contains(t, rep.Results[2].Verdict.Reason, "no line within 300ms")
+		assert.Contains(t, rep.Results[2].Verdict.Reason, "no line within 3s")
 	})
 }
 
@@ -151,9 +153,15 @@ func TestRun_anAdapterThatKeepsFailingStops(t *testing.T) {
 // the start timeout; one that exits first is reported with its status.
 func TestRun_noCapabilitiesLine(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, mode, want string }{
-		{"silent", "silent", "no line within 300ms (--start-timeout)"},
-		{"exits", "exit", "it ended (exit status 4) before printing one"},
+	// The adapter is this test binary re-executed, which can take longer
+	// than 300ms to start on a loaded machine under -race: the exiting
+	// adapter gets a long start timeout, since its exit ends the wait.
+	for _, tc := range []struct {
+		name, mode, want string
+		start            time.Duration
+	}{
+		{"silent", "silent", "no line within 300ms (--start-timeout)", 300 * time.Millisecond},
+		{"exits", "exit", "it ended (exit status 4) before printing one", 15 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -164,7 +172,7 @@ func TestRun_noCapabilitiesLine(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			_, err = Run(ctx, k, Options{Upstream: "http://127.0.0.1:9", Adapter: []string{exe}, Env: []string{"VCHECK_FAKE_ADAPTER=" + tc.mode},
-				StartTimeout: 300 * time.Millisecond, Only: []string{"time.hang"}})
+				StartTimeout: tc.start, Only: []string{"time.hang"}})
 			require.ErrorIs(t, err, ErrAdapter)
 			assert.Contains(t, err.Error(), tc.want)
 			require.NoError(t, ctx.Err())
