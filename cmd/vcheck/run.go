@@ -109,7 +109,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
-	o.Version = version()
+	o.Version = versionString()
 	s, err := runner.Run(ctx, o)
 	switch {
 	case errors.Is(err, runner.ErrConfig):
