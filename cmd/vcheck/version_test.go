@@ -203,7 +203,7 @@ func TestVersion_goreleaserStampsTheseVariables(t *testing.T) {
 	t.Parallel()
 	cfg, err := os.ReadFile(filepath.Join("..", "..", ".goreleaser.yaml"))
 	require.NoError(t, err)
-	for _, x := range []string{"-X main.version={{ .Version }}", "-X main.commit={{ .FullCommit }}", "-X main.date={{ .CommitDate }}", "CGO_ENABLED=0", "-trimpath"} {
+	for _, x := range []string{"-X main.version=v{{ .Version }}", "-X main.commit={{ .FullCommit }}", "-X main.date={{ .CommitDate }}", "CGO_ENABLED=0", "-trimpath"} {
 		assert.Contains(t, string(cfg), x)
 	}
 }
