@@ -4,8 +4,10 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 20000x
 BENCHTIME ?= 1s
 ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# The same version as .github/workflows/release.yml's goreleaser-action.
+GORELEASER = github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak
+.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak release-check
 
 ## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node and Python SDKs'
 ## interop tests included: npm and pip install their pinned packages first), a short run of each fuzz target, workflow lint
@@ -49,6 +51,11 @@ actionlint:
 	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck); .ci/run installs it"; exit 1; }
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 	shellcheck .ci/run scripts/*.sh
+
+## release-check: validate .goreleaser.yaml with the pinned GoReleaser (not in test: its first,
+## cold run builds GoReleaser's large dependency tree, which takes minutes)
+release-check:
+	$(GO) run $(GORELEASER) check
 
 ## npm: install the pinned Node SDK packages from the lock files
 npm:

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -65,9 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 	case "-h", "-help", "--help", "help":
 		usage(out)
 		return exitOK
-	case "-version", "--version", "version":
-		fmt.Fprintln(out, "vcheck", version())
-		return exitOK
+	case "-version", "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -95,11 +93,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nexit codes: 0 pass, 1 contract broken, 2 usage or configuration error, 3 target unreachable")
-}
-
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

@@ -120,7 +120,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	o.CatalogPath = fs.Lookup("catalog").Value.String()
 	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
-	o.Version = version()
+	o.Version = versionString()
 	s, err := runner.Run(ctx, o)
 	switch {
 	case errors.Is(err, runner.ErrConfig):
