@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,17 +160,7 @@ func TestSelect(t *testing.T) {
 
 func TestRun_fakeAdapterThroughTheProxy(t *testing.T) {
 	t.Parallel()
-	golden, _ := fixtures.Golden(40400)
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(404)
-		_, _ = w.Write(golden)
-	}))
-	t.Cleanup(up.Close)
-	k, err := Load()
-	require.NoError(t, err)
-	exe, err := os.Executable()
-	require.NoError(t, err)
+	up, k, exe := fakeAdapterSetup(t)
 	var stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -280,17 +269,7 @@ func leakyAdapter() {
 func TestRun_reportsNeverHoldTheSecret(t *testing.T) {
 	t.Parallel()
 	cred := contracts.Credentials{Key: "kit-test-key", Secret: contracts.NewSecret("a2l0IHRlc3Qgc2VjcmV0")} // base64("kit test secret")
-	golden, _ := fixtures.Golden(40400)
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(404)
-		_, _ = w.Write(golden)
-	}))
-	t.Cleanup(up.Close)
-	k, err := Load()
-	require.NoError(t, err)
-	exe, err := os.Executable()
-	require.NoError(t, err)
+	up, k, exe := fakeAdapterSetup(t)
 	var stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -23,9 +23,10 @@ import (
 // print instead of an observation.
 var faultSecret = contracts.NewSecret("ZmF1bHQgdGVzdCBzZWNyZXQ=") // base64("fault test secret")
 
-// faultRun runs the fake adapter on three scenarios with env added; every
-// run is bounded by a context, whatever the kit does.
-func faultRun(t *testing.T, set func(*Options), env ...string) (*Report, string, error) {
+// fakeAdapterSetup is what every fake-adapter run needs: an upstream that
+// answers the documented 40400 body, the kit, and this test binary, which
+// TestMain turns into the fake adapter.
+func fakeAdapterSetup(t *testing.T) (*httptest.Server, *Kit, string) {
 	t.Helper()
 	golden, _ := fixtures.Golden(40400)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +39,14 @@ func faultRun(t *testing.T, set func(*Options), env ...string) (*Report, string,
 	require.NoError(t, err)
 	exe, err := os.Executable()
 	require.NoError(t, err)
+	return up, k, exe
+}
+
+// faultRun runs the fake adapter on three scenarios with env added; every
+// run is bounded by a context, whatever the kit does.
+func faultRun(t *testing.T, set func(*Options), env ...string) (*Report, string, error) {
+	t.Helper()
+	up, k, exe := fakeAdapterSetup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var stderr bytes.Buffer // written by the adapter's stderr copy, which ends before Run returns

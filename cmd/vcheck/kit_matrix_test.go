@@ -18,10 +18,7 @@ func TestKit_sdkMatrix(t *testing.T) {
 		t.Skip("set VCHECK_INTEROP=1 (needs make npm and make pip)")
 	}
 	t.Parallel()
-	py, err := filepath.Abs("../../build/python-venv/bin/python")
-	require.NoError(t, err)
-	_, err = os.Stat(py)
-	require.NoError(t, err, "the Python SDK is not installed: run make pip")
+	py := venvPython(t)
 	dir := t.TempDir()
 	var reports []string
 	for _, sdk := range []struct {
