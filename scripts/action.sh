@@ -6,6 +6,9 @@
 #
 # usage: scripts/action.sh prepare|build|run|summary|finish
 #
+# With INPUT_MERGE (a directory of shard reports) run runs vcheck merge
+# over them instead of vcheck run; the other subcommands are the same.
+#
 #   prepare  the Go version to install (INPUT_GO_VERSION, or the go
 #            directive of the action's own go.mod as MAJOR.MINOR, so the
 #            newest patch release) and a cache key and directory for the
@@ -15,7 +18,9 @@
 #   run      masks the Basic credentials, runs vcheck with the inputs as
 #            flags, and records exit-code, verdict, reason and the report
 #            paths; it succeeds whatever vcheck's code, so that the summary
-#            and the upload run as for a pass
+#            and the upload run as for a pass; it also writes the code to
+#            vcheck.exit-code in the report directory, so that a merge
+#            knows what a shard that wrote no report came to
 #   summary  appends the Markdown report to $GITHUB_STEP_SUMMARY, capped
 #   finish   exits with vcheck's code, so the job fails on any code but 0
 #
@@ -47,6 +52,17 @@ verdictOf() {
     2) echo config ;;
     3) echo unreachable ;;
     *) echo crashed ;;
+  esac
+}
+
+# rank orders the codes of shards that wrote no report, most telling
+# first: a crash (none of vcheck's codes), an outage, drift.
+rank() {
+  case "$1" in
+    0 | 2) echo 9 ;;
+    3) echo 2 ;;
+    1) echo 3 ;;
+    *) echo 1 ;;
   esac
 }
 
@@ -122,6 +138,9 @@ record() {
       echo "::warning title=vcheck action::the JSON report says '$v' but vcheck exited $code: the verdict output follows the exit code"
     fi
   fi
+  if [ -z "$code" ]; then
+    verdict=incomplete
+  fi
   [ -n "$verdict" ] || verdict=$(verdictOf "$code")
   # One line each: a newline in a value would add output lines of its own.
   reason=${reason//$'\n'/ }
@@ -130,6 +149,7 @@ record() {
   out verdict "$verdict"
   out reason "$reason"
   out report-dir "$dir"
+  if [ -n "$code" ]; then printf '%s\n' "$code" >"$dir/vcheck.exit-code"; fi
   out artifact-name "$artifact"
   local name path
   for name in json junit markdown html; do
@@ -164,8 +184,12 @@ runVcheck() {
   mkdir -p "$dir"
   # A report left by an earlier run in the same directory must not be
   # read as this run's.
-  rm -f "$json" "$junit" "$markdown" "$dir/vcheck.html"
+  rm -f "$json" "$junit" "$markdown" "$dir/vcheck.html" "$dir/vcheck.exit-code"
 
+  if [ -n "${INPUT_MERGE:-}" ]; then
+    mergeReports
+    return 0
+  fi
   if [ -z "${INPUT_TARGET:-}" ]; then
     # Without --target vcheck tests its embedded mock: a green run that
     # says nothing about the API. That is a configuration error here.
@@ -200,6 +224,76 @@ runVcheck() {
   record "$code" ""
 }
 
+# mergeReports runs vcheck merge over every *.json under $INPUT_MERGE (each
+# shard's artifact in a directory of its own, as download-artifact puts
+# them without merge-multiple) and records what the run of the shards came
+# to. vcheck merge refuses a missing shard with 2, which would read as
+# configuration; the shards' vcheck.exit-code files say why one is
+# missing: a shard that recorded a code but wrote no JSON report ended with
+# that code (a crash, an outage), and a shard that left neither did not
+# finish (its build failed, its runner was lost): no code, "incomplete".
+mergeReports() {
+  local src=${INPUT_MERGE%/}
+  if [ ! -d "$src" ]; then
+    echo "::error title=vcheck action::the merge input '$src' is not a directory of shard reports"
+    record 2 "the merge input is not a directory: $src"
+    return 0
+  fi
+  [ -n "${VCHECK_BIN:-}" ] || die "run: VCHECK_BIN is not set (the build step did not run)"
+  local reports=() codes=() f
+  while IFS= read -r f; do
+    # The merge's own report, should report-dir be inside the directory.
+    [ "$f" -ef "$json" ] || reports+=("$f")
+  done < <(find "$src" -type f -name '*.json' | LC_ALL=C sort)
+  while IFS= read -r f; do
+    [ "$f" -ef "$dir/vcheck.exit-code" ] || codes+=("$f")
+  done < <(find "$src" -type f -name vcheck.exit-code | LC_ALL=C sort)
+
+  local args=(merge ${reports[@]+"${reports[@]}"} --json "$json" --junit "$junit" --markdown "$markdown")
+  [ -z "$html" ] || args+=(--html "$html")
+  local code=0
+  GOTRACEBACK=crash "$VCHECK_BIN" "${args[@]}" || code=$?
+  if [ "$code" != 2 ]; then
+    record "$code" ""
+    return 0
+  fi
+
+  # Refused: is a shard missing because it crashed or did not finish?
+  local best="" bestRank=9 why="" c d r noReport=0
+  for f in ${codes[@]+"${codes[@]}"}; do
+    d=$(dirname "$f")
+    if compgen -G "$d/*.json" >/dev/null; then continue; fi
+    noReport=$((noReport + 1))
+    c=$(head -c 8 "$f" | tr -d '\r\n')
+    [[ "$c" =~ ^[0-9]{1,3}$ ]] || c=255
+    r=$(rank "$c")
+    if [ "$r" -lt "$bestRank" ]; then
+      best=$c bestRank=$r why="${d#"$src"/}"
+    fi
+  done
+  if [ -n "$best" ]; then
+    record "$best" "the shard in $why exited $best and wrote no report ($(verdictOf "$best")): the merge has no report of it"
+    return 0
+  fi
+  local want="" shard
+  if [ "${#reports[@]}" -gt 0 ] && command -v jq >/dev/null; then
+    shard=$(jq -r '.summary.shard // empty' "${reports[0]}" 2>/dev/null || true)
+    [[ "$shard" =~ ^[0-9]+/([0-9]+)$ ]] && want=${BASH_REMATCH[1]}
+  fi
+  local left=$((${#reports[@]} + noReport)) missing=0
+  if [ "$left" -eq 0 ]; then
+    missing=${want:-every}
+  elif [ -n "$want" ] && [ "$left" -lt "$want" ]; then
+    missing=$((want - left))
+  fi
+  if [ "$missing" != 0 ]; then
+    echo "::error title=vcheck action::$missing shard(s) left neither a report nor an exit code under $src"
+    record "" "$missing shard(s) left neither a report nor an exit code: a setup or build step failed, the runner was lost, or the job ran out of time"
+    return 0
+  fi
+  record 2 ""
+}
+
 summary() {
   case "${INPUT_JOB_SUMMARY:-true}" in
     true) ;;
@@ -213,7 +307,9 @@ summary() {
     fi
     return 0
   fi
-  if [ -n "${CODE:-}" ]; then
+  if [ -z "${CODE:-}" ] && [ "${VERDICT:-}" = incomplete ]; then
+    printf '## vcheck: incomplete\n\n%s\n' "${REASON:-}" >>"$GITHUB_STEP_SUMMARY"
+  elif [ -n "${CODE:-}" ]; then
     printf '## vcheck: %s (exit %s)\n\nvcheck wrote no Markdown report. %s\n' "${VERDICT:-}" "$CODE" "${REASON:-}" >>"$GITHUB_STEP_SUMMARY"
   else
     printf '## vcheck did not run\n\nA step before vcheck failed (the Go setup or the build): see the log.\n' >>"$GITHUB_STEP_SUMMARY"
@@ -222,6 +318,9 @@ summary() {
 
 finish() {
   local code=${CODE:-}
+  if [ -z "$code" ] && [ "${VERDICT:-}" = incomplete ]; then
+    die "the merge is incomplete: ${REASON:-a shard did not finish}"
+  fi
   if [ -z "$code" ]; then
     die "vcheck did not run: a step before it failed (the Go setup or the build)"
   fi
