@@ -29,9 +29,15 @@ type kv struct{ key, value string }
 // job is one job of a workflow.
 type job struct {
 	name    string
+	cond    string // if:
+	needs   string // needs:, as written
 	env     []kv
 	outputs []kv
 	steps   []step
+	// strategy holds strategy:'s scalars (fail-fast, max-parallel);
+	// matrix each matrix: key's list of values.
+	strategy []kv
+	matrix   map[string][]string
 }
 
 func indentOf(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
@@ -99,7 +105,29 @@ func readJob(t *testing.T, path, name string) job {
 		if blank(l) || indentOf(l) != 4 {
 			continue
 		}
+		if k, v, _ := keyValue(l); v != "" {
+			switch k {
+			case "if":
+				j.cond = v
+			case "needs":
+				j.needs = v
+			}
+		}
 		switch strings.TrimSpace(l) {
+		case "strategy:":
+			sb := body(jb, i)
+			j.strategy = mapping(sb)
+			for k, sl := range sb {
+				if strings.TrimSpace(sl) == "matrix:" {
+					j.matrix = map[string][]string{}
+					for _, e := range mapping(body(sb, k)) {
+						list := strings.TrimSuffix(strings.TrimPrefix(e.value, "["), "]")
+						for _, v := range strings.Split(list, ",") {
+							j.matrix[e.key] = append(j.matrix[e.key], unquote(strings.TrimSpace(v)))
+						}
+					}
+				}
+			}
 		case "env:":
 			j.env = mapping(body(jb, i))
 		case "outputs:":
@@ -239,6 +267,10 @@ type run struct {
 	ran []string
 	// inner holds the run of the action behind each uses: ./ step.
 	inner map[string]*run
+	// artifacts is the run's artifact store (a directory of one directory
+	// per artifact, shared by the runs of one workflow run): when set,
+	// upload-artifact and download-artifact steps copy to and from it.
+	artifacts string
 }
 
 func (r *run) job(j job) {
@@ -261,6 +293,10 @@ func (r *run) job(j job) {
 		switch {
 		case s.id != "" && s.id == r.fail:
 			r.failed()
+		case r.artifacts != "" && strings.HasPrefix(s.uses, "actions/upload-artifact@"):
+			r.upload(s)
+		case r.artifacts != "" && strings.HasPrefix(s.uses, "actions/download-artifact@"):
+			r.download(s)
 		case s.uses == "./" && r.exec[s.id]:
 			r.local(s)
 		case s.run != "" && r.exec[s.id]:
@@ -320,6 +356,7 @@ func (r *run) local(s step) {
 	}
 	in := a.run(t, r.dir, r.env, with)
 	in.fail = r.fail
+	in.artifacts = r.artifacts
 	in.job(job{name: "action", steps: a.steps})
 	r.inner[s.id] = in
 	r.stdout.WriteString(in.stdout.String())
@@ -397,4 +434,137 @@ func (r *run) outputs(j job) map[string]string {
 		out[o.key] = resolve(r.t, o.value, r.ctx)
 	}
 	return out
+}
+
+// withOf resolves step s's with: inputs.
+func (r *run) withOf(s step) map[string]string {
+	w := map[string]string{}
+	for _, e := range s.with {
+		w[e.key] = resolve(r.t, unquote(e.value), r.ctx)
+	}
+	return w
+}
+
+// upload stands for actions/upload-artifact: the files under path become
+// the artifact name (none when there are none: if-no-files-found warns).
+// Names are unique in a run: a second upload of a name fails the test, as
+// upload-artifact@v4 fails the step.
+func (r *run) upload(s step) {
+	t := r.t
+	t.Helper()
+	w := r.withOf(s)
+	require.NotEmpty(t, w["name"], "step %q uploads without a name", s.id)
+	src := filepath.Join(r.dir, w["path"])
+	dst := filepath.Join(r.artifacts, w["name"])
+	_, err := os.Stat(dst)
+	require.True(t, os.IsNotExist(err), "artifact %q is uploaded twice in one run", w["name"])
+	copyTree(t, src, dst)
+}
+
+// download stands for actions/download-artifact@v4 with pattern and path:
+// each artifact whose name matches in a directory of its own under path,
+// or all in path itself with merge-multiple (a later file of the same name
+// overwrites an earlier one, as there).
+func (r *run) download(s step) {
+	t := r.t
+	t.Helper()
+	w := r.withOf(s)
+	pattern := w["pattern"]
+	require.NotEmpty(t, pattern, "step %q: the simulation downloads by pattern only", s.id)
+	entries, err := os.ReadDir(r.artifacts)
+	require.NoError(t, err)
+	dst := filepath.Join(r.dir, w["path"])
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	for _, e := range entries {
+		ok, err := filepath.Match(pattern, e.Name())
+		require.NoError(t, err)
+		if !ok {
+			continue
+		}
+		to := filepath.Join(dst, e.Name())
+		if w["merge-multiple"] == "true" {
+			to = dst
+		}
+		copyTree(t, filepath.Join(r.artifacts, e.Name()), to)
+	}
+}
+
+// copyTree copies the files under src to dst (nothing when src does not
+// exist or holds no file).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	if _, err := os.Stat(src); os.IsNotExist(err) {
+		return
+	}
+	require.NoError(t, filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	}))
+}
+
+// jobRuns says whether a job with if: cond runs after jobs that ended
+// with results: without if:, only when every needed job succeeded (GitHub
+// adds success()); always() in any case; !cancelled() unless one was
+// cancelled. Other conditions fail the test.
+func jobRuns(t *testing.T, cond string, results ...string) bool {
+	t.Helper()
+	cond = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(cond, "${{"), "}}"))
+	switch cond {
+	case "":
+		for _, r := range results {
+			if r != "success" {
+				return false
+			}
+		}
+		return true
+	case "always()":
+		return true
+	case "!cancelled()":
+		for _, r := range results {
+			if r == "cancelled" {
+				return false
+			}
+		}
+		return true
+	}
+	require.Failf(t, "unsupported job if", "if: %s (the simulation knows always() and !cancelled())", cond)
+	return false
+}
+
+// matrixResult is needs.JOB.result of a matrix job: failure when a
+// shard failed, else cancelled when one was cancelled, else success.
+func matrixResult(results []string) string {
+	out := "success"
+	for _, r := range results {
+		switch {
+		case r == "failure":
+			return "failure"
+		case r == "cancelled":
+			out = "cancelled"
+		}
+	}
+	return out
+}
+
+// withOf returns the step's with: as written (unresolved).
+func (s step) withOf(t *testing.T) map[string]string {
+	t.Helper()
+	w := map[string]string{}
+	for _, e := range s.with {
+		w[e.key] = unquote(e.value)
+	}
+	return w
 }
