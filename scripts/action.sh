@@ -287,8 +287,10 @@ mergeReports() {
     missing=$((want - left))
   fi
   if [ "$missing" != 0 ]; then
-    echo "::error title=vcheck action::$missing shard(s) left neither a report nor an exit code under $src"
-    record "" "$missing shard(s) left neither a report nor an exit code: a setup or build step failed, the runner was lost, or the job ran out of time"
+    local which="$missing shard(s)"
+    [ "$missing" != every ] || which="no shard left a report or an exit code, so every shard"
+    echo "::error title=vcheck action::$which left neither a report nor an exit code under $src"
+    record "" "$which left neither a report nor an exit code: a setup or build step failed, the runner was lost, or the job ran out of time"
     return 0
   fi
   record 2 ""

@@ -322,3 +322,52 @@ func TestActionYML_conventions(t *testing.T) {
 		}
 	}
 }
+
+// TestAction_merge: with merge set the action runs vcheck merge over the
+// shard reports under the directory, with no target and no credentials;
+// a directory that is not there is a configuration error, and a merge with
+// no shard's report or code at all is incomplete (no code, finish fails
+// and says so).
+func TestAction_merge(t *testing.T) {
+	t.Parallel()
+	shard := func(t *testing.T, sb sandbox, i string) {
+		d := filepath.Join(sb.dir, "in", "vcheck-reports-shard-"+i+"-of-2")
+		require.NoError(t, os.MkdirAll(d, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "vcheck.json"), []byte(`{"summary":{"shard":"`+i+`/2","verdict":"pass"}}`), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "vcheck.exit-code"), []byte("0\n"), 0o644))
+	}
+	t.Run("merges", func(t *testing.T) {
+		t.Parallel()
+		sb := newSandbox(t, "0", "").with("FAKE_MERGE_CODE=1")
+		shard(t, sb, "1")
+		shard(t, sb, "2")
+		r, out := runAction(t, sb, map[string]string{"merge": "in/", "target": "", "key": "", "secret": "", "html": "true"})
+		assert.Equal(t, "merge in/vcheck-reports-shard-1-of-2/vcheck.json in/vcheck-reports-shard-2-of-2/vcheck.json"+
+			" --json reports/vcheck.json --junit reports/vcheck.xml --markdown reports/vcheck.md --html reports/vcheck.html\n", sb.read(t, ".args"))
+		assert.Equal(t, "1", out["exit-code"], "%s", r.stdout.String())
+		assert.Equal(t, "broken", out["verdict"])
+		assert.Equal(t, "vcheck-reports", out["artifact-name"])
+		assert.Equal(t, 1, r.exits["finish"])
+		assert.Equal(t, "1\n", sb.readFile(t, "reports/vcheck.exit-code"))
+		assert.Equal(t, "# vcheck report\n", readSummary(t, sb))
+	})
+	t.Run("not a directory", func(t *testing.T) {
+		t.Parallel()
+		sb := newSandbox(t, "0", "")
+		r, out := runAction(t, sb, map[string]string{"merge": "nowhere", "target": ""})
+		assert.Empty(t, sb.read(t, ".args"), "vcheck is not run")
+		assert.Equal(t, "2", out["exit-code"])
+		assert.Equal(t, 2, r.exits["finish"])
+	})
+	t.Run("nothing to merge", func(t *testing.T) {
+		t.Parallel()
+		sb := newSandbox(t, "0", "")
+		require.NoError(t, os.MkdirAll(filepath.Join(sb.dir, "in"), 0o755))
+		r, out := runAction(t, sb, map[string]string{"merge": "in", "target": ""})
+		assert.Empty(t, out["exit-code"], "%s", r.stdout.String())
+		assert.Equal(t, "incomplete", out["verdict"])
+		assert.Equal(t, 1, r.exits["finish"])
+		assert.Contains(t, r.stdout.String(), "the merge is incomplete: no shard left a report or an exit code, so every shard left neither a report nor an exit code")
+		assert.Contains(t, readSummary(t, sb), "## vcheck: incomplete")
+	})
+}

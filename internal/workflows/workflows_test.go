@@ -511,3 +511,11 @@ func TestMaskStep_masksTheBasicHeaderOrFails(t *testing.T) {
 		}
 	}
 }
+
+// readFile reads a file of the checkout.
+func (s sandbox) readFile(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(s.dir, rel))
+	require.NoError(t, err)
+	return string(b)
+}
