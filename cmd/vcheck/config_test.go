@@ -206,3 +206,19 @@ func TestConfig_noRunKeyLooksSecret(t *testing.T) {
 	}
 	assert.Contains(t, stdout, "-config", "run -h lists --config")
 }
+
+// TestRun_dryRunIsExitZero: a dry run, from flags or a file, plans and
+// exits 0; it has no verdict, and that is not an error.
+func TestRun_dryRunIsExitZero(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, "cases: 1\nseed: 7\nonly: [40001]\n")
+	for _, args := range [][]string{
+		{"run", "--dry-run", "--cases", "1", "--seed", "7", "--only", "40001"},
+		{"run", "--dry-run", "--config", path},
+	} {
+		code, stdout, stderr := cli(t, "", args...)
+		assert.Equal(t, exitOK, code, "%v: %s", args, stderr)
+		assert.Contains(t, stdout, "dry run: 1 cases")
+		assert.Empty(t, stderr)
+	}
+}

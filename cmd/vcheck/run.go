@@ -32,6 +32,8 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return withExit(err, errUnreachable)
 	case err != nil:
 		return err
+	case o.DryRun:
+		return nil // nothing was sent, so there is no verdict to give
 	}
 	return verdictError(s)
 }
