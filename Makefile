@@ -7,11 +7,34 @@ ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 # The same version as .github/workflows/release.yml's goreleaser-action.
 GORELEASER = github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: test fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak release-check
+.PHONY: test prereqs fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak release-check
 
 ## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node and Python SDKs'
-## interop tests included: npm and pip install their pinned packages first), a short run of each fuzz target, workflow lint
-test: fmt vet modcheck npm pip unit fuzz-smoke actionlint
+## interop tests included: npm and pip install their pinned packages first), a short run of each fuzz target, workflow lint;
+## prereqs first, so a missing tool is named in the first second rather than minutes in
+test: prereqs fmt vet modcheck npm pip unit fuzz-smoke actionlint
+
+## prereqs: check the tools make test needs (Go 1.26, node, npm, python3 with venv and pip, shellcheck,
+## and under CI=true chromium) and say how to install each one missing; .ci/run installs them on Debian
+prereqs:
+	@missing=0; \
+	need() { printf 'make prereqs: missing %s\n    install: %s\n' "$$1" "$$2" >&2; missing=1; }; \
+	found=$$($(GO) env GOVERSION 2>/dev/null); \
+	v=$$(echo "$$found" | sed -n 's/^go\([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p'); \
+	set -- $$v; \
+	if [ -z "$$v" ] || [ "$$1" -lt 1 ] || { [ "$$1" -eq 1 ] && [ "$$2" -lt 26 ]; }; then \
+		need "Go 1.26 or later (found: $${found:-no $(GO)})" "https://go.dev/dl/, or make GO=/path/to/go1.26/bin/go"; fi; \
+	command -v node >/dev/null || need "node (the Node SDK interop and kit tests)" "apt-get install nodejs"; \
+	command -v npm >/dev/null || need "npm (make npm installs the pinned Node SDK)" "apt-get install npm"; \
+	if ! command -v $(PYTHON) >/dev/null; then need "$(PYTHON) (the Python SDK interop and kit tests)" "apt-get install python3 python3-venv"; \
+	elif ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
+		need "venv and pip for $(PYTHON) (make pip runs $(PYTHON) -m venv)" "apt-get install python3-venv"; fi; \
+	command -v shellcheck >/dev/null || need "shellcheck (make actionlint)" "apt-get install shellcheck"; \
+	if [ "$${CI:-}" = true ] && [ -z "$${VCHECK_CHROMIUM:-}" ]; then \
+		command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		command -v google-chrome-stable >/dev/null || command -v google-chrome >/dev/null || \
+		need "chromium (the HTML report's browser test fails without it under CI=true)" "apt-get install chromium, or VCHECK_CHROMIUM=/path/to/chrome"; fi; \
+	if [ "$$missing" -ne 0 ]; then echo "make prereqs: install the above and run make test again (.ci/run installs them on a Debian image)" >&2; exit 1; fi
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

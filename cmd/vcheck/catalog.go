@@ -35,8 +35,15 @@ func (f *flagSet) catalogFlag() func() (*contracts.Catalog, error) {
 	return func() (*contracts.Catalog, error) { return loadCatalog(*path) }
 }
 
+// catalogExitCodes is the end of vcheck catalog -h.
+const catalogExitCodes = `exit codes:
+  0  the catalog was printed
+  2  a bad flag, or a --catalog file that cannot be read (the message names the file and field)
+`
+
 func runCatalog(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("catalog", "[--json] [--catalog FILE]", out)
+	fs.epilog = catalogExitCodes
 	asJSON := fs.Bool("json", false, "print the catalog entries as JSON")
 	catalog := fs.catalogFlag()
 	if err := fs.parse(args); err != nil {

@@ -49,7 +49,8 @@ type flagSet struct {
 	*flag.FlagSet
 	out      io.Writer
 	synopsis string
-	// epilog is printed after the flags by -h (exit codes, for example).
+	// epilog is printed after the flags by -h: the positional arguments,
+	// if any, and the command's exit codes (every command has them).
 	epilog string
 }
 
@@ -77,10 +78,15 @@ func (f *flagSet) parseWithArgs(args []string) error {
 	err := f.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(f.out, "usage: %s %s\n\nflags:\n", f.Name(), f.synopsis)
-		f.SetOutput(f.out)
-		f.PrintDefaults()
-		f.SetOutput(io.Discard)
+		fmt.Fprintf(f.out, "usage: %s %s\n", f.Name(), f.synopsis)
+		hasFlags := false
+		f.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(f.out, "\nflags:\n")
+			f.SetOutput(f.out)
+			f.PrintDefaults()
+			f.SetOutput(io.Discard)
+		}
 		if f.epilog != "" {
 			fmt.Fprintf(f.out, "\n%s", f.epilog)
 		}

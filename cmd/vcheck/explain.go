@@ -14,8 +14,9 @@ func init() {
 	register(command{name: "explain", summary: "read an error body on stdin and say which documented error it is", run: runExplain})
 }
 
-func runExplain(ctx context.Context, args []string, out, _ io.Writer) error {
+func runExplain(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("explain", "[--status N] [--json] [--catalog FILE] < body.json", out)
+	fs.epilog = explainEpilog
 	status := fs.Int("status", 0, "the HTTP status the body came with (100-599); checked against the docs")
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
 	catalog := fs.catalogFlag()
@@ -29,7 +30,12 @@ func runExplain(ctx context.Context, args []string, out, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(io.LimitReader(stdinFrom(ctx), contracts.MaxErrorBodySize+1))
+	stdin := stdinFrom(ctx)
+	if isTerminal(stdin) {
+		// Otherwise a user who forgot the pipe sees a command that hangs.
+		fmt.Fprintln(errOut, explainPrompt)
+	}
+	body, err := io.ReadAll(io.LimitReader(stdin, contracts.MaxErrorBodySize+1))
 	if err != nil {
 		return usagef("reading stdin: %v", err)
 	}
@@ -59,6 +65,20 @@ func runExplain(ctx context.Context, args []string, out, _ io.Writer) error {
 	}
 	return nil
 }
+
+// explainPrompt is what explain says on stderr when stdin is a terminal.
+const explainPrompt = `vcheck explain: reading an error body from the terminal: paste it, then press Ctrl-D
+  (or pipe one: vcheck explain --status 400 < body.json; vcheck explain -h for more)`
+
+// explainEpilog is the end of vcheck explain -h.
+const explainEpilog = `stdin: one error body as the API answered it (JSON, at most 1 MiB), for example
+  curl -s ... | vcheck explain --status 400
+
+exit codes:
+  0  the body is a documented error, exactly as documented
+  1  the body departs from the documentation (or is no documented error); the differences are listed
+  2  a bad flag or --catalog file, an empty stdin, or stdin that is not a JSON object
+`
 
 func writeExplanation(w io.Writer, e *contracts.APIError, x contracts.Explanation) {
 	if x.Found {

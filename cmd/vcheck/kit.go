@@ -25,7 +25,12 @@ func init() {
 const kitUsage = `usage: vcheck kit list [--json]
        vcheck kit export --format gherkin|vectors
        vcheck kit run [--only IDS] [--known-failing FILE] [--timeout D] [--start-timeout D] [--scenario-timeout D] [--json F --junit F --markdown F] -- ADAPTER...
-       vcheck kit report A.json B.json...`
+       vcheck kit report A.json B.json...
+
+vcheck kit SUBCOMMAND -h (or vcheck help kit SUBCOMMAND) for its flags and exit codes.
+
+exit codes: those of kit run (0 pass, 1 a must scenario failed, 3 nothing judged); 2 usage,
+a bad file or report, for every subcommand`
 
 func runKit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if len(args) == 0 {
@@ -49,6 +54,7 @@ func runKit(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 func kitList(args []string, out io.Writer) error {
 	fs := newFlags("kit list", "[--json]", out)
+	fs.epilog = "exit codes:\n  0  the scenarios were listed\n  2  a bad flag\n"
 	asJSON := fs.Bool("json", false, "print the scenarios as JSON")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -77,6 +83,7 @@ func kitList(args []string, out io.Writer) error {
 
 func kitExport(args []string, out io.Writer) error {
 	fs := newFlags("kit export", "--format gherkin|vectors", out)
+	fs.epilog = "exit codes:\n  0  the scenarios were written to stdout\n  2  a bad flag or --format\n"
 	format := fs.String("format", "", "gherkin (Cucumber features) or vectors (offline parsing vectors, JSON)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -179,8 +186,22 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return kitVerdict(rep, errOut)
 }
 
-// kitRunEpilog is the end of kit run -h: the exit codes.
-const kitRunEpilog = `exit codes: 0 every must scenario passed (or is in --known-failing); 1 a must scenario not in
+// kitReportEpilog is the end of kit report -h: its arguments and exit codes.
+const kitReportEpilog = `arguments:
+  A.json B.json...  JSON reports of vcheck kit run --json, one per SDK; the Markdown matrix
+                    has a column per report, in the order given, and a row per scenario
+
+exit codes:
+  0  the Markdown matrix was written to stdout
+  2  no report given, or a report that cannot be read (the message names the file)
+`
+
+// kitRunEpilog is the end of kit run -h: the adapter and the exit codes.
+const kitRunEpilog = `arguments:
+  -- ADAPTER...  the adapter's command line after --, run once and restarted when it crashes
+                 (the protocol: docs/kit-adapter-protocol.md)
+
+exit codes: 0 every must scenario passed (or is in --known-failing); 1 a must scenario not in
 --known-failing failed; 3 nothing could be judged, the adapter never started, or a must scenario
 not in --known-failing has no verdict (the adapter timed out, printed a bad line or crashed on it,
 or it was not run); 2 usage. Should and info scenarios are reported and never change the exit.
@@ -241,6 +262,7 @@ func readKnownFailing(k *kit.Kit, path string) (map[string]string, error) {
 
 func kitReport(args []string, out io.Writer) error {
 	fs := newFlags("kit report", "A.json B.json...", out)
+	fs.epilog = kitReportEpilog
 	if err := fs.parseWithArgs(args); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ func init() {
 
 func runLint(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("lint", "[--json] [--catalog FILE]", out)
+	fs.epilog = lintExitCodes
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	catalog := fs.catalogFlag()
 	if err := fs.parse(args); err != nil {
@@ -40,6 +41,13 @@ func runLint(_ context.Context, args []string, out, _ io.Writer) error {
 	}
 	return nil
 }
+
+// lintExitCodes is the end of vcheck lint -h.
+const lintExitCodes = `exit codes:
+  0  every contradiction in the catalog is a declared erratum
+  1  a contradiction that no erratum declares (printed as UNDECLARED)
+  2  a bad flag, or a --catalog file that cannot be read
+`
 
 func writeLint(w io.Writer, r contracts.LintReport) {
 	counts := map[string]int{}

@@ -61,9 +61,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 		return exitUsage
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	case "-h", "-help", "--help":
 		usage(out)
 		return exitOK
+	case "help":
+		// vcheck help CMD [SUB] is vcheck CMD [SUB] -h.
+		if len(args) == 1 {
+			usage(out)
+			return exitOK
+		}
+		args = append(args[1:], "-h")
 	case "-version", "--version":
 		args = append([]string{"version"}, args[1:]...)
 	}
@@ -82,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out, errOut io.Wri
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "vcheck: contract tests and fuzzing for the error contract of the Sinch Verification API")
-	fmt.Fprintln(w, "\nusage: vcheck COMMAND [flags]   (vcheck COMMAND -h for its flags)")
+	fmt.Fprintln(w, "\nusage: vcheck COMMAND [flags]   (vcheck help COMMAND, or vcheck COMMAND -h, for its flags and exit codes)")
 	fmt.Fprintln(w, "\ncommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {

@@ -54,6 +54,13 @@ func newUpstream(spec string, cred contracts.Credentials) (upstream, error) {
 // printed: the line of vcheck serve's banner that starts so (printBanner).
 const serveSecretLine = "application secret:"
 
+// proxyExitCodes is the end of vcheck proxy -h.
+const proxyExitCodes = `exit codes:
+  0  stopped by SIGINT or SIGTERM
+  2  a bad flag, rule, --rules or --record file, upstream or credentials, an address that
+     cannot be listened on, or the proxy failed while serving
+`
+
 func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("proxy", "[--addr 127.0.0.1:8081] [--upstream URL|embedded] [--key K --secret S] [--rule R]... [--rules FILE] [--record FILE.jsonl] [--seed S] [--max-hang D] [--allow-side-effects]", out)
 	addr := fs.String("addr", "127.0.0.1:8081", "address of the default port (admin API, Vcheck-Session header, global rules); loopback unless you mean otherwise")
@@ -66,6 +73,7 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	record := fs.String("record", "", "append every attempt as one JSON line to this file (credentials redacted)")
 	seed := fs.Uint64("seed", 0, "seed of p= draws (0: random, printed)")
 	maxHang := fs.Duration("max-hang", proxy.DefaultMaxHang, "bound on hang, partial(...,hang) and delay")
+	fs.epilog = proxyExitCodes
 	allow := fs.Bool("allow-side-effects", false, "forward start requests to a non-loopback upstream (the real API sends SMS and places calls)")
 	if err := fs.parse(args); err != nil {
 		return err

@@ -20,9 +20,32 @@ func init() {
 }
 
 func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("run", "[--target URL] [flags]", out)
+	o, err := runOptions(args, out, errOut)
+	if err != nil {
+		return err
+	}
+	s, err := runner.Run(ctx, o)
+	switch {
+	case errors.Is(err, runner.ErrConfig):
+		return usagef("%v", err)
+	case errors.Is(err, runner.ErrUnreachable):
+		return withExit(err, errUnreachable)
+	case err != nil:
+		return err
+	case o.DryRun:
+		return nil // nothing was sent, so there is no verdict to give
+	}
+	return verdictError(s)
+}
+
+// runOptions maps vcheck run's flags, and the --config file under them,
+// onto runner.Options; every value is checked here, naming its flag (and
+// the file and line when the file set it).
+func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
+	fs := newFlags("run", "[--config FILE] [--target URL] [flags]", out)
 	fs.epilog = runExitCodes
 	var o runner.Options
+	config := fs.String("config", "", "read run flags from this YAML file: keys are the flag names, relative paths are relative to the file, flags given here win; never secrets")
 	fs.StringVar(&o.Target, "target", "", "base URL of the API to test; empty starts the embedded mock on a loopback port")
 	key := fs.String("key", "", "application key (default $SINCH_APPLICATION_KEY)")
 	secret := fs.String("secret", "", "application secret (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")
@@ -53,7 +76,22 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	maxFindings := fs.Int("max-findings", 20, "finding groups the text summary details after the causes (0: the causes only); the JSON has all")
 	require := fs.String("require-codes", "", "comma-separated codes, or all (every code triggerable on this target): a required code no case exercised fails the run (exit 1)")
 	if err := fs.parse(args); err != nil {
-		return err
+		return o, err
+	}
+	var from map[string]string
+	if *config != "" {
+		var err error
+		if from, err = applyRunFile(fs, *config); err != nil {
+			return o, err
+		}
+	}
+	// bad names where a value came from: a flag names itself, a value the
+	// file set also names the file and line.
+	bad := func(name string, err error) error {
+		if at, ok := from[name]; ok {
+			return usagef("%v (set at %s)", err, at)
+		}
+		return usagef("%v", err)
 	}
 	// A zero that the user typed is refused rather than silently replaced
 	// by the default it happens to share with an unset field.
@@ -67,11 +105,11 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 	})
 	if len(zero) > 0 {
-		return usagef("--%s 0: want a positive value (leave the flag out for its default)", zero[0])
+		return o, bad(zero[0], fmt.Errorf("--%s 0: want a positive value (leave it out for its default)", zero[0]))
 	}
 	switch {
 	case *maxFindings < 0:
-		return usagef("--max-findings %d: want 0 or more", *maxFindings)
+		return o, bad("max-findings", fmt.Errorf("--max-findings %d: want 0 or more", *maxFindings))
 	case *maxFindings == 0:
 		o.MaxFindings = -1
 	default:
@@ -84,7 +122,7 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	default:
 		codes, err := runner.ParseCodes("require-codes", *require)
 		if err != nil {
-			return usagef("%v", err)
+			return o, bad("require-codes", err)
 		}
 		o.RequireCodes = codes
 	}
@@ -100,37 +138,28 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	case "basic":
 		o.Basic = true
 	default:
-		return usagef("--auth %q: want signed or basic", *auth)
+		return o, bad("auth", fmt.Errorf("--auth %q: want signed or basic", *auth))
 	}
 	var err error
 	if o.Policy, err = conformance.ParsePolicy(*errata); err != nil {
-		return usagef("--errata: %v", err)
+		return o, bad("errata", fmt.Errorf("--errata: %w", err))
 	}
 	if o.Only, err = runner.ParseCodes("only", *only); err != nil {
-		return usagef("%v", err)
+		return o, bad("only", err)
 	}
 	if o.Skip, err = runner.ParseCodes("skip", *skip); err != nil {
-		return usagef("%v", err)
+		return o, bad("skip", err)
 	}
 	if o.Shard, o.Shards, err = runner.ParseShard(*shard); err != nil {
-		return usagef("%v", err)
+		return o, bad("shard", err)
 	}
 	if o.Catalog, err = catalog(); err != nil {
-		return err
+		return o, bad("catalog", err)
 	}
 	o.CatalogPath = fs.Lookup("catalog").Value.String()
 	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
 	o.Version = versionString()
-	s, err := runner.Run(ctx, o)
-	switch {
-	case errors.Is(err, runner.ErrConfig):
-		return usagef("%v", err)
-	case errors.Is(err, runner.ErrUnreachable):
-		return withExit(err, errUnreachable)
-	case err != nil:
-		return err
-	}
-	return verdictError(s)
+	return o, nil
 }
 
 // runExitCodes is what vcheck run -h says of its exit codes; the README's
@@ -172,13 +201,15 @@ func isZero(v any) bool {
 	return false
 }
 
-// isTerminal reports whether w is a character device (a live progress
-// line makes sense there, not in a CI log).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether f is a character device: a live progress line
+// makes sense on a terminal, not in a CI log, and a command that reads stdin
+// can say what it waits for. Anything with a Stat method is asked (an
+// *os.File, or a test's fake); anything else is no terminal.
+func isTerminal(f any) bool {
+	s, ok := f.(interface{ Stat() (os.FileInfo, error) })
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
+	st, err := s.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -24,8 +24,16 @@ func init() {
 // shutdownGrace is how long serve lets requests in flight finish when it stops.
 const shutdownGrace = 5 * time.Second
 
+// serveExitCodes is the end of vcheck serve -h.
+const serveExitCodes = `exit codes:
+  0  stopped by SIGINT or SIGTERM once the requests in flight finished (or --drift list printed)
+  2  a bad flag, --catalog file or credentials, an address that cannot be listened on,
+     or the server failed while serving
+`
+
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--key K --secret S] [--catalog FILE] [--drift NAME | --drift list] [--skew D] [--velocity D] [--slow-delay D]", out)
+	fs.epilog = serveExitCodes
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; loopback by default (port 0 picks a free one)")
 	key := fs.String("key", "", "application key to accept (default $SINCH_APPLICATION_KEY, else vcheck's public test key)")
 	secret := fs.String("secret", "", "application secret to accept (default $SINCH_APPLICATION_SECRET; prefer the variable: flags show in ps)")

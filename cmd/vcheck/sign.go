@@ -23,8 +23,15 @@ func init() {
 // read from the environment, so that a reproduction line signs when it runs
 // and never holds the secret. The flags describe a request and its defect
 // exactly as runner.SignArgs writes them.
+// signExitCodes is the end of vcheck sign -h.
+const signExitCodes = `exit codes:
+  0  the headers were printed as a curl config
+  2  a bad flag, no --path, or the credentials missing from the environment
+`
+
 func runSign(ctx context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("sign", "-X METHOD --path PATH [--content-type CT] [--data BODY] [defect flags] | curl -K - ...", out)
+	fs.epilog = signExitCodes
 	method := fs.String("X", "GET", "HTTP method")
 	path := fs.String("path", "", "the decoded resource path")
 	ct := fs.String("content-type", "", "the Content-Type the request sends")

@@ -129,6 +129,7 @@ func shortCommit(c string) string {
 
 func runVersion(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("version", "[--json]", out)
+	fs.epilog = "exit codes:\n  0  the build information was printed\n  2  a bad flag\n"
 	asJSON := fs.Bool("json", false, "print the build information as JSON")
 	if err := fs.parse(args); err != nil {
 		return err
