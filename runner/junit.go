@@ -65,7 +65,9 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 	default:
 		verdict.Error = msg
 	}
-	suite.Cases = append(suite.Cases, verdict)
+	// First, so a reader that shows the file in order starts with the
+	// verdict and its cause.
+	suite.Cases = append([]junit.TestCase{verdict}, suite.Cases...)
 	suite.Time = junit.Seconds(s.Duration)
 	return junit.Write(w, suite)
 }

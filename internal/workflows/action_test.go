@@ -109,7 +109,15 @@ func TestAction_eachExitCode(t *testing.T) {
 			assert.Equal(t, path(row.md, "reports/vcheck.md"), out["markdown"], "markdown")
 			noJunit := strings.Contains(strings.Join(row.env, " "), "FAKE_NO_JUNIT")
 			assert.Equal(t, path(!noJunit, "reports/vcheck.xml"), out["junit"], "junit")
-			assert.Empty(t, out["html"], "no HTML unless asked")
+			// The HTML report is on by default; its output names it only when
+			// it was written (the fake writes it unless it crashed).
+			if out["html"] != "" {
+				assert.Equal(t, "reports/vcheck.html", out["html"])
+				assert.FileExists(t, filepath.Join(sb.dir, out["html"]))
+			}
+			if row.code != 134 {
+				assert.NotEmpty(t, out["html"], "the HTML report by default")
+			}
 			assert.Equal(t, "vcheck-reports", out["artifact-name"])
 
 			summary := readSummary(t, sb)

@@ -381,7 +381,7 @@ func TestNightly_shardsAndMerge(t *testing.T) {
 			for _, v := range []string{"1", "2", "3", "4"} {
 				assert.Contains(t, merge, "shards/vcheck-reports-shard-"+v+"-of-4/vcheck.json", "the merge reads shard %s's report", v)
 			}
-			assert.Regexp(t, `^merge (shards/\S+\.json ){4}--json reports/vcheck.json --junit reports/vcheck.xml --markdown reports/vcheck.md\n$`, merge)
+			assert.Regexp(t, `^merge (shards/\S+\.json ){4}--json reports/vcheck.json --junit reports/vcheck.xml --markdown reports/vcheck.md --html reports/vcheck.html\n$`, merge)
 			assert.FileExists(t, filepath.Join(n.artifacts, "vcheck-nightly", "vcheck.json"), "the merged reports are uploaded")
 			summary, err := os.ReadFile(sb.summary)
 			require.NoError(t, err)
