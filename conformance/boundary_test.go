@@ -27,7 +27,7 @@ func TestImportBoundaries(t *testing.T) {
 	const mod = "github.com/vcheck/vcheck/"
 	for _, d := range deps(mod + "conformance") {
 		if strings.HasPrefix(d, mod) {
-			assert.Contains(t, []string{mod + "conformance", mod + "contracts", mod + "fixtures"}, d, "conformance must not import %s", d)
+			assert.Contains(t, []string{mod + "conformance", mod + "contracts", mod + "fixtures", mod + "openapi"}, d, "conformance must not import %s", d)
 		}
 	}
 	assert.NotContains(t, deps(mod+"mock"), mod+"conformance", "mock must not import conformance")

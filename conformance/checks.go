@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/openapi"
 )
 
 // The names of the checks, as findings carry them.
@@ -34,8 +35,8 @@ const (
 type Oracle struct {
 	// Catalog is the documented contract; nil means contracts.DefaultCatalog.
 	Catalog *contracts.Catalog
-	// OpenAPI holds the Error schema; nil means contracts.DefaultOpenAPI.
-	OpenAPI *contracts.OpenAPI
+	// OpenAPI holds the Error schema; nil means openapi.Default.
+	OpenAPI *openapi.Document
 	// Policy is the errata policy.
 	Policy Policy
 }
@@ -95,11 +96,11 @@ func (o Oracle) catalog() *contracts.Catalog {
 	return contracts.DefaultCatalog()
 }
 
-func (o Oracle) openAPI() *contracts.OpenAPI {
+func (o Oracle) openAPI() *openapi.Document {
 	if o.OpenAPI != nil {
 		return o.OpenAPI
 	}
-	return contracts.DefaultOpenAPI()
+	return openapi.Default()
 }
 
 // rateLimited reports a 429 with a documented rate-limit code (42900,
@@ -269,7 +270,7 @@ func quoteList(ss []string) string {
 }
 
 // BodySchema (check body-schema) validates an error body against the
-// OpenAPI document's Error schema (contracts.OpenAPI.ValidateErrorBody).
+// OpenAPI document's Error schema (openapi.Document.ValidateErrorBody).
 // Failures on status, message and reference are left to status-string,
 // message-present and reference-format. A numeric string errorCode fails
 // the schema but the docs' field table says string: it is a note, a

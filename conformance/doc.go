@@ -2,8 +2,9 @@
 // each (pgregory.net/rapid generators) and holds the oracle: the named checks
 // that judge whether an answer is what the documentation owes.
 //
-// It reads contracts only. It never imports mock: the mock decides what to
-// answer, conformance decides what was owed, each from the documentation.
+// It reads contracts and openapi (the Error schema of the body-schema check)
+// only. It never imports mock: the mock decides what to answer, conformance
+// decides what was owed, each from the documentation.
 //
 // A runner uses it in four steps:
 //

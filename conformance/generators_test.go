@@ -16,6 +16,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/openapi"
 )
 
 // testCred is the documented test vector's key and secret (facts.md).
@@ -184,7 +185,7 @@ func TestCasesCarryExactlyTheirDefect(t *testing.T) {
 				assert.Equal(t, base.Path, c.Request.Path)
 				if c.Code() == 40400 {
 					assert.Empty(t, bodyViolations(c.Request))
-					_, routed := contracts.DefaultOpenAPI().MatchOperation(c.Request.Method, c.Request.Path)
+					_, routed := openapi.Default().MatchOperation(c.Request.Method, c.Request.Path)
 					assert.Equal(t, !strings.HasSuffix(c.Family, "unknown-route"), routed, "routing of %s", c.Request.Path)
 					return
 				}

@@ -1,4 +1,4 @@
-package contracts
+package openapi
 
 import (
 	"bytes"
@@ -13,14 +13,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/fixtures"
 )
 
-func TestDefaultOpenAPI(t *testing.T) {
+func TestDefault(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	require.NotNil(t, o)
-	assert.Same(t, o, DefaultOpenAPI(), "loaded once")
+	assert.Same(t, o, Default(), "loaded once")
 
 	var got []string
 	for _, op := range o.Operations() {
@@ -36,9 +37,9 @@ func TestDefaultOpenAPI(t *testing.T) {
 	}, got, "facts.md section 3, sorted by path then method")
 }
 
-func TestOpenAPIOperationsAreCopies(t *testing.T) {
+func TestOperationsAreCopies(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	ops := o.Operations()
 	require.NotEmpty(t, ops)
 	ops[0].ErrorStatuses[0] = 999
@@ -54,14 +55,14 @@ func TestOpenAPIOperationsAreCopies(t *testing.T) {
 	assert.Equal(t, o.Operations(), again, "deterministic")
 }
 
-// TestOpenAPICatalogAgreement pins that the document and the catalog tell the
+// TestCatalogAgreement pins that the document and the catalog tell the
 // same story: every documented code is an example under its HTTP status
 // somewhere, and every example is a catalog code under its own status whose
 // body is the golden one.
-func TestOpenAPICatalogAgreement(t *testing.T) {
+func TestCatalogAgreement(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
-	cat := DefaultCatalog()
+	o := Default()
+	cat := contracts.DefaultCatalog()
 
 	where := map[int][]string{} // code -> operations that list it under its status
 	for _, op := range o.Operations() {
@@ -81,7 +82,7 @@ func TestOpenAPICatalogAgreement(t *testing.T) {
 				body, ok := o.exampleBody(op.Method, op.Path, status, code)
 				require.True(t, ok)
 				assert.JSONEq(t, string(golden), string(body), "%s %s %d e%d", op.Method, op.Path, status, code)
-				assert.Equal(t, openapiNormalJSON(t, golden), openapiNormalJSON(t, body), "%s %s %d e%d", op.Method, op.Path, status, code)
+				assert.Equal(t, normalJSON(t, golden), normalJSON(t, body), "%s %s %d e%d", op.Method, op.Path, status, code)
 				if status == spec.HTTPStatus {
 					where[code] = append(where[code], op.Method+" "+op.Path)
 				}
@@ -94,8 +95,8 @@ func TestOpenAPICatalogAgreement(t *testing.T) {
 	}
 }
 
-// openapiNormalJSON re-encodes a JSON document with sorted keys and no spaces.
-func openapiNormalJSON(t *testing.T, b []byte) string {
+// normalJSON re-encodes a JSON document with sorted keys and no spaces.
+func normalJSON(t *testing.T, b []byte) string {
 	t.Helper()
 	var v any
 	require.NoError(t, json.Unmarshal(b, &v), "%s", b)
@@ -112,8 +113,8 @@ func openapiNormalJSON(t *testing.T, b []byte) string {
 // status is the oracle's business, not the schema's.
 func TestSchemaAcceptsDocumentedBodies(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
-	for _, spec := range DefaultCatalog().Errors {
+	o := Default()
+	for _, spec := range contracts.DefaultCatalog().Errors {
 		golden, ok := fixtures.Golden(spec.Code)
 		require.True(t, ok, "no golden body for %d", spec.Code)
 		assert.Nil(t, o.ValidateErrorBody(golden), "golden %d: %s", spec.Code, golden)
@@ -139,55 +140,55 @@ func TestSchemaAcceptsDocumentedBodies(t *testing.T) {
 
 func TestSchemaRejectsInvalidBodies(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	for _, tc := range []struct {
 		name, reason, body string
-		want               []Problem // Detail holds a prefix of the detail
+		want               []contracts.Problem // Detail holds a prefix of the detail
 	}{
 		{
 			name: "errorCode object", reason: "errorCode is an integer",
 			body: `{"errorCode": {}, "message": "x"}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got object, want integer"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got object, want integer"}},
 		},
 		{
 			name: "errorCode string", reason: "erratum 5: the field table says string, the schema follows the examples",
 			body: `{"errorCode": "40001", "message": "x"}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got string, want integer"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got string, want integer"}},
 		},
 		{
 			name: "errorCode fraction", reason: "an error code is a whole number",
 			body: `{"errorCode": 40001.5, "message": "x"}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got number, want integer"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got number, want integer"}},
 		},
 		{
 			name: "message missing", reason: "message is required",
 			body: `{"status": "400 InvalidRequest", "errorCode": 40003}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "message", Detail: "required: missing"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "message", Detail: "required: missing"}},
 		},
 		{
 			name: "message empty", reason: "message has minLength 1",
 			body: `{"errorCode": 40003, "message": ""}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "message", Detail: "minLength: got 0, want 1"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "message", Detail: "minLength: got 0, want 1"}},
 		},
 		{
 			name: "status foo", reason: `status is "CODE Type"`,
 			body: `{"status": "foo", "errorCode": 40003, "message": "x"}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "status", Detail: "pattern: "}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "status", Detail: "pattern: "}},
 		},
 		{
 			name: "status number", reason: "status is a string",
 			body: `{"status": 400, "errorCode": 40003, "message": "x"}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "status", Detail: "type: got number, want string"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "status", Detail: "type: got number, want string"}},
 		},
 		{
 			name: "reference number", reason: "reference is a string",
 			body: `{"errorCode": 40003, "message": "x", "reference": 7}`,
-			want: []Problem{{Kind: ProblemSchema, Field: "reference", Detail: "type: got number, want string"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Field: "reference", Detail: "type: got number, want string"}},
 		},
 		{
 			name: "empty object", reason: "both required fields are named, sorted",
 			body: `{}`,
-			want: []Problem{
+			want: []contracts.Problem{
 				{Kind: ProblemSchema, Field: "errorCode", Detail: "required: missing"},
 				{Kind: ProblemSchema, Field: "message", Detail: "required: missing"},
 			},
@@ -195,7 +196,7 @@ func TestSchemaRejectsInvalidBodies(t *testing.T) {
 		{
 			name: "two fields wrong", reason: "every failure is reported, sorted by field",
 			body: `{"status": "nope", "errorCode": true, "message": "x"}`,
-			want: []Problem{
+			want: []contracts.Problem{
 				{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got boolean, want integer"},
 				{Kind: ProblemSchema, Field: "status", Detail: "pattern: "},
 			},
@@ -203,42 +204,42 @@ func TestSchemaRejectsInvalidBodies(t *testing.T) {
 		{
 			name: "JSON array", reason: "the body is an object",
 			body: `[{"errorCode": 40003, "message": "x"}]`,
-			want: []Problem{{Kind: ProblemSchema, Detail: "type: got array, want object"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Detail: "type: got array, want object"}},
 		},
 		{
 			name: "JSON null", reason: "the validator skips a nil document; we do not",
 			body: `null`,
-			want: []Problem{{Kind: ProblemSchema, Detail: "type: got null, want object"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Detail: "type: got null, want object"}},
 		},
 		{
 			name: "JSON string", reason: "the body is an object",
 			body: `"Service Unavailable"`,
-			want: []Problem{{Kind: ProblemSchema, Detail: "type: got string, want object"}},
+			want: []contracts.Problem{{Kind: ProblemSchema, Detail: "type: got string, want object"}},
 		},
 		{
 			name: "non-JSON", reason: "a gateway's HTML page",
 			body: `<html><body>502 Bad Gateway</body></html>`,
-			want: []Problem{{Kind: ProblemNotJSON, Detail: "not JSON: "}},
+			want: []contracts.Problem{{Kind: contracts.ProblemNotJSON, Detail: "not JSON: "}},
 		},
 		{
 			name: "trailing data", reason: "two documents are not one body",
 			body: `{"errorCode": 40003, "message": "x"} {}`,
-			want: []Problem{{Kind: ProblemNotJSON, Detail: "not JSON: trailing data"}},
+			want: []contracts.Problem{{Kind: contracts.ProblemNotJSON, Detail: "not JSON: trailing data"}},
 		},
 		{
 			name: "cut short", reason: "a body cut in the middle",
 			body: `{"errorCode": 40003, "mess`,
-			want: []Problem{{Kind: ProblemNotJSON, Detail: "not JSON: "}},
+			want: []contracts.Problem{{Kind: contracts.ProblemNotJSON, Detail: "not JSON: "}},
 		},
 		{
 			name: "empty", reason: "no bytes at all",
 			body: ``,
-			want: []Problem{{Kind: ProblemEmptyBody, Detail: "the body is empty"}},
+			want: []contracts.Problem{{Kind: contracts.ProblemEmptyBody, Detail: "the body is empty"}},
 		},
 		{
 			name: "blank", reason: "whitespace only",
 			body: " \r\n\t",
-			want: []Problem{{Kind: ProblemEmptyBody, Detail: "the body is empty"}},
+			want: []contracts.Problem{{Kind: contracts.ProblemEmptyBody, Detail: "the body is empty"}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -256,35 +257,35 @@ func TestSchemaRejectsInvalidBodies(t *testing.T) {
 
 func TestSchemaTruncatesLongBodies(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	valid := []byte(`{"errorCode": 40003, "message": "x"}`)
 
 	t.Run("valid prefix", func(t *testing.T) {
 		t.Parallel()
 		// The cut falls in trailing whitespace: what was validated is valid,
 		// and the cut is still recorded.
-		body := append(bytes.Clone(valid), bytes.Repeat([]byte(" "), MaxErrorBodySize)...)
+		body := append(bytes.Clone(valid), bytes.Repeat([]byte(" "), contracts.MaxErrorBodySize)...)
 		got := o.ValidateErrorBody(body)
 		require.Len(t, got, 1, "%v", got)
-		assert.Equal(t, ProblemTruncated, got[0].Kind)
+		assert.Equal(t, contracts.ProblemTruncated, got[0].Kind)
 	})
 	t.Run("cut inside the object", func(t *testing.T) {
 		t.Parallel()
-		body := []byte(`{"errorCode": 40003, "message": "` + strings.Repeat("x", MaxErrorBodySize) + `"}`)
+		body := []byte(`{"errorCode": 40003, "message": "` + strings.Repeat("x", contracts.MaxErrorBodySize) + `"}`)
 		got := o.ValidateErrorBody(body)
 		require.Len(t, got, 2, "%v", got)
-		assert.Equal(t, ProblemTruncated, got[0].Kind)
-		assert.Equal(t, ProblemNotJSON, got[1].Kind)
+		assert.Equal(t, contracts.ProblemTruncated, got[0].Kind)
+		assert.Equal(t, contracts.ProblemNotJSON, got[1].Kind)
 	})
 	t.Run("at the limit", func(t *testing.T) {
 		t.Parallel()
-		body := append(bytes.Clone(valid), bytes.Repeat([]byte(" "), MaxErrorBodySize-len(valid))...)
-		require.Len(t, body, MaxErrorBodySize)
-		assert.Nil(t, o.ValidateErrorBody(body), "exactly MaxErrorBodySize bytes is not truncated")
+		body := append(bytes.Clone(valid), bytes.Repeat([]byte(" "), contracts.MaxErrorBodySize-len(valid))...)
+		require.Len(t, body, contracts.MaxErrorBodySize)
+		assert.Nil(t, o.ValidateErrorBody(body), "exactly contracts.MaxErrorBodySize bytes is not truncated")
 	})
 }
 
-func TestLoadOpenAPIMalformed(t *testing.T) {
+func TestLoadMalformed(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, file, reason string
@@ -310,12 +311,12 @@ func TestLoadOpenAPIMalformed(t *testing.T) {
 			data := tc.data
 			if tc.file != "" {
 				var err error
-				data, err = os.ReadFile(filepath.Join("testdata", "openapi", tc.file))
+				data, err = os.ReadFile(filepath.Join("testdata", tc.file))
 				require.NoError(t, err)
 			}
-			var o *OpenAPI
+			var o *Document
 			var err error
-			require.NotPanics(t, func() { o, err = LoadOpenAPI(data) }, tc.reason)
+			require.NotPanics(t, func() { o, err = Load(data) }, tc.reason)
 			require.Error(t, err, tc.reason)
 			assert.Nil(t, o)
 			assert.Contains(t, err.Error(), tc.wantErr, tc.reason)
@@ -325,18 +326,18 @@ func TestLoadOpenAPIMalformed(t *testing.T) {
 	}
 }
 
-func TestLoadOpenAPIMinimal30(t *testing.T) {
+func TestLoadMinimal30(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile(filepath.Join("testdata", "openapi", "minimal-3.0.yaml"))
+	data, err := os.ReadFile(filepath.Join("testdata", "minimal-3.0.yaml"))
 	require.NoError(t, err)
-	o, err := LoadOpenAPI(data)
+	o, err := Load(data)
 	require.NoError(t, err, "an OpenAPI 3.0 document loads too, and a stricter Error schema is no load error")
 	assert.Empty(t, o.Operations())
 	_, ok := o.MatchOperation("GET", "/verification/v1/verifications/id/abc")
 	assert.False(t, ok)
 	assert.Nil(t, o.ValidateErrorBody([]byte(`{"status": "400 InvalidRequest", "errorCode": 40003, "message": "x"}`)))
 	got := o.ValidateErrorBody([]byte(`{"errorCode": "40001", "message": "x"}`))
-	assert.Equal(t, []Problem{
+	assert.Equal(t, []contracts.Problem{
 		{Kind: ProblemSchema, Field: "errorCode", Detail: "type: got string, want integer"},
 		{Kind: ProblemSchema, Field: "status", Detail: "required: missing"},
 	}, got, "the document's own schema is the one applied")
@@ -344,7 +345,7 @@ func TestLoadOpenAPIMinimal30(t *testing.T) {
 
 func TestRouteMatching(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	const base = "/verification/v1/verifications"
 	for _, tc := range []struct {
 		name, method, path, reason string
@@ -399,7 +400,7 @@ func TestRouteMatching(t *testing.T) {
 // at once (the oracle does); run it with -race.
 func TestSchemaConcurrentValidation(t *testing.T) {
 	t.Parallel()
-	o := DefaultOpenAPI()
+	o := Default()
 	bodies := [][]byte{
 		[]byte(`{"status": "400 InvalidRequest", "errorCode": 40003, "message": "Phone number invalid"}`),
 		[]byte(`{"errorCode": "40003", "message": ""}`),
@@ -408,7 +409,7 @@ func TestSchemaConcurrentValidation(t *testing.T) {
 		[]byte(`<html>`),
 		[]byte(`{"status": "foo", "errorCode": {}}`),
 	}
-	want := make([][]Problem, len(bodies))
+	want := make([][]contracts.Problem, len(bodies))
 	for i, b := range bodies {
 		want[i] = o.ValidateErrorBody(b)
 	}
@@ -433,7 +434,7 @@ func TestSchemaConcurrentValidation(t *testing.T) {
 }
 
 func BenchmarkValidateErrorBody(b *testing.B) {
-	o := DefaultOpenAPI()
+	o := Default()
 	valid, _ := fixtures.Golden(40005)
 	invalid := []byte(`{"status": "foo", "errorCode": "40005", "message": ""}`)
 	for _, bc := range []struct {
@@ -461,11 +462,11 @@ func BenchmarkValidateErrorBody(b *testing.B) {
 	})
 }
 
-func BenchmarkLoadOpenAPI(b *testing.B) {
+func BenchmarkLoad(b *testing.B) {
 	data := fixtures.OpenAPI()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := LoadOpenAPI(data); err != nil {
+		if _, err := Load(data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package contracts
+package openapi
 
 import (
 	"fmt"
@@ -10,10 +10,10 @@ import (
 type routeNode struct {
 	literal map[string]*routeNode
 	param   *routeNode
-	op      int // index into OpenAPI.ops plus one; 0 when no operation ends here
+	op      int // index into Document.ops plus one; 0 when no operation ends here
 }
 
-func (o *OpenAPI) buildRoutes() error {
+func (o *Document) buildRoutes() error {
 	o.routes = map[string]*routeNode{}
 	for i, op := range o.ops {
 		n := o.routes[op.Method]
@@ -57,7 +57,7 @@ func (o *OpenAPI) buildRoutes() error {
 // /{method}/number/{endpoint} with the method "id" (which a decoded id such
 // as "number/+46700000000" would otherwise make it). A parameter matches one
 // non-empty segment as sent: percent-encoding is not decoded.
-func (o *OpenAPI) MatchOperation(method, path string) (Operation, bool) {
+func (o *Document) MatchOperation(method, path string) (Operation, bool) {
 	path, _, _ = strings.Cut(path, "?")
 	n := o.routes[method]
 	if n == nil || !strings.HasPrefix(path, "/") {

@@ -1,4 +1,4 @@
-package contracts
+package openapi
 
 import (
 	"bytes"
@@ -23,12 +23,14 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 
+	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/fixtures"
 )
 
-// ProblemSchema is a Problem found by validating an error body against the
-// OpenAPI document's Error schema; Detail names the failed keyword.
-const ProblemSchema ProblemKind = "schema"
+// ProblemSchema is the kind of a contracts.Problem found by validating an
+// error body against the document's Error schema; Detail names the failed
+// keyword.
+const ProblemSchema contracts.ProblemKind = "schema"
 
 // errorSchemaName is the component every error response's body must match.
 const errorSchemaName = "Error"
@@ -60,9 +62,9 @@ func (op Operation) clone() Operation {
 	return op
 }
 
-// OpenAPI is a loaded and checked OpenAPI document of the Verification API.
+// Document is a loaded and checked OpenAPI document of the Verification API.
 // It is immutable after loading and safe for concurrent use.
-type OpenAPI struct {
+type Document struct {
 	version   float32
 	errSchema *base.Schema
 	validator schema_validation.SchemaValidator
@@ -75,30 +77,30 @@ type OpenAPI struct {
 }
 
 var (
-	defaultOpenAPIOnce sync.Once
-	defaultOpenAPI     *OpenAPI
+	defaultOnce     sync.Once
+	defaultDocument *Document
 )
 
-// DefaultOpenAPI returns the OpenAPI document embedded in vcheck, loaded once.
+// Default returns the OpenAPI document embedded in vcheck, loaded once.
 // It panics only if the embedded document is invalid, which
-// TestDefaultOpenAPI rules out.
-func DefaultOpenAPI() *OpenAPI {
-	defaultOpenAPIOnce.Do(func() {
-		o, err := LoadOpenAPI(fixtures.OpenAPI())
+// TestDefault rules out.
+func Default() *Document {
+	defaultOnce.Do(func() {
+		o, err := Load(fixtures.OpenAPI())
 		if err != nil {
-			panic("contracts: embedded openapi document: " + err.Error())
+			panic("openapi: embedded document: " + err.Error())
 		}
-		defaultOpenAPI = o
+		defaultDocument = o
 	})
-	return defaultOpenAPI
+	return defaultDocument
 }
 
-// LoadOpenAPI parses, builds and checks an OpenAPI 3 document: it must be
+// Load parses, builds and checks an OpenAPI 3 document: it must be
 // valid against the OpenAPI schema of its version, have a
 // components/schemas/Error schema that compiles, and name the examples of its
 // error responses eCODE. A malformed document gives an error that says what
 // is wrong, never a panic. External references are not followed.
-func LoadOpenAPI(data []byte) (o *OpenAPI, err error) {
+func Load(data []byte) (o *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			o, err = nil, fmt.Errorf("openapi document: libopenapi panicked: %v", r)
@@ -130,7 +132,7 @@ func LoadOpenAPI(data []byte) (o *OpenAPI, err error) {
 		return nil, fmt.Errorf("openapi document: not valid OpenAPI %s: %s", info.Version, describeValidationErrors(verrs, 5))
 	}
 
-	o = &OpenAPI{
+	o = &Document{
 		version:   info.VersionNumeric,
 		validator: schema_validation.NewSchemaValidatorWithLogger(quiet, config.WithLogger(quiet)),
 	}
@@ -177,7 +179,7 @@ func errorSchema(doc *v3.Document) (*base.Schema, error) {
 // exampleName is how the document names an error example: e + catalog code.
 var exampleName = regexp.MustCompile(`^e([0-9]{5})$`)
 
-func (o *OpenAPI) readOperations(doc *v3.Document) error {
+func (o *Document) readOperations(doc *v3.Document) error {
 	if doc.Paths == nil {
 		return nil
 	}
@@ -270,7 +272,7 @@ func errorExamples(resp *v3.Response, where string) (map[int][]byte, error) {
 
 // Operations returns the document's operations sorted by path, then method.
 // The result is a copy the caller may change.
-func (o *OpenAPI) Operations() []Operation {
+func (o *Document) Operations() []Operation {
 	out := make([]Operation, len(o.ops))
 	for i, op := range o.ops {
 		out[i] = op.clone()
@@ -282,53 +284,54 @@ func (o *OpenAPI) Operations() []Operation {
 // schema and returns what failed, nil when the body is valid. Each schema
 // failure is a ProblemSchema naming the field and the JSON Schema keyword
 // (e.g. field "errorCode", detail "type: got string, want integer"); a body
-// that is empty or not JSON gives ProblemEmptyBody or ProblemNotJSON. Only
-// the first MaxErrorBodySize bytes are looked at; a longer body also gives a
-// ProblemTruncated. It never panics and is safe for concurrent use.
-func (o *OpenAPI) ValidateErrorBody(body []byte) (problems []Problem) {
-	if len(body) > MaxErrorBodySize {
-		body = body[:MaxErrorBodySize]
-		problems = append(problems, Problem{Kind: ProblemTruncated, Detail: fmt.Sprintf("body longer than %d bytes; only the first %d were validated", MaxErrorBodySize, MaxErrorBodySize)})
+// that is empty or not JSON gives contracts.ProblemEmptyBody or
+// contracts.ProblemNotJSON. Only the first contracts.MaxErrorBodySize bytes
+// are looked at; a longer body also gives a contracts.ProblemTruncated. It
+// never panics and is safe for concurrent use.
+func (o *Document) ValidateErrorBody(body []byte) (problems []contracts.Problem) {
+	if len(body) > contracts.MaxErrorBodySize {
+		body = body[:contracts.MaxErrorBodySize]
+		problems = append(problems, contracts.Problem{Kind: contracts.ProblemTruncated, Detail: fmt.Sprintf("body longer than %d bytes; only the first %d were validated", contracts.MaxErrorBodySize, contracts.MaxErrorBodySize)})
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return append(problems, Problem{Kind: ProblemEmptyBody, Detail: "the body is empty"})
+		return append(problems, contracts.Problem{Kind: contracts.ProblemEmptyBody, Detail: "the body is empty"})
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // keep numbers exact: 1e400 is an integer, not an overflow
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return append(problems, Problem{Kind: ProblemNotJSON, Detail: "not JSON: " + strings.TrimPrefix(err.Error(), "json: ")})
+		return append(problems, contracts.Problem{Kind: contracts.ProblemNotJSON, Detail: "not JSON: " + strings.TrimPrefix(err.Error(), "json: ")})
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return append(problems, Problem{Kind: ProblemNotJSON, Detail: "not JSON: trailing data after the JSON value"})
+		return append(problems, contracts.Problem{Kind: contracts.ProblemNotJSON, Detail: "not JSON: trailing data after the JSON value"})
 	}
 	if v == nil {
 		// The validator skips a nil document instead of failing it.
-		return append(problems, Problem{Kind: ProblemSchema, Detail: "type: got null, want object"})
+		return append(problems, contracts.Problem{Kind: ProblemSchema, Detail: "type: got null, want object"})
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			problems = append(problems, Problem{Kind: ProblemSchema, Detail: fmt.Sprintf("the schema validator panicked: %v", r)})
+			problems = append(problems, contracts.Problem{Kind: ProblemSchema, Detail: fmt.Sprintf("the schema validator panicked: %v", r)})
 		}
 	}()
 	ok, verrs := o.validator.ValidateSchemaObjectWithVersion(o.errSchema, v, o.version)
 	if ok {
 		return problems
 	}
-	var found []Problem
+	var found []contracts.Problem
 	for _, ve := range verrs {
 		if ve == nil {
 			continue
 		}
 		if len(ve.SchemaValidationErrors) == 0 {
-			found = append(found, Problem{Kind: ProblemSchema, Detail: ve.Reason})
+			found = append(found, contracts.Problem{Kind: ProblemSchema, Detail: ve.Reason})
 			continue
 		}
 		for _, f := range ve.SchemaValidationErrors {
 			found = append(found, schemaProblems(f.KeywordLocation, f.InstancePath, f.Reason)...)
 		}
 	}
-	slices.SortFunc(found, func(a, b Problem) int {
+	slices.SortFunc(found, func(a, b contracts.Problem) int {
 		if c := strings.Compare(a.Field, b.Field); c != 0 {
 			return c
 		}
@@ -344,7 +347,7 @@ var quoted = regexp.MustCompile(`'([^']*)'`)
 // instance path joined by dots, the detail starts with the failed keyword.
 // A "required" failure has no instance below the object, so it gives one
 // Problem per missing property, named from the reason.
-func schemaProblems(keywordLocation string, instancePath []string, reason string) []Problem {
+func schemaProblems(keywordLocation string, instancePath []string, reason string) []contracts.Problem {
 	keyword := keywordLocation[strings.LastIndex(keywordLocation, "/")+1:]
 	field := strings.Join(instancePath, ".")
 	detail := reason
@@ -352,19 +355,19 @@ func schemaProblems(keywordLocation string, instancePath []string, reason string
 		detail = keyword + ": " + reason
 	}
 	if keyword == "required" {
-		var ps []Problem
+		var ps []contracts.Problem
 		for _, m := range quoted.FindAllStringSubmatch(reason, -1) {
 			name := m[1]
 			if field != "" {
 				name = field + "." + name
 			}
-			ps = append(ps, Problem{Kind: ProblemSchema, Field: name, Detail: "required: missing"})
+			ps = append(ps, contracts.Problem{Kind: ProblemSchema, Field: name, Detail: "required: missing"})
 		}
 		if len(ps) > 0 {
 			return ps
 		}
 	}
-	return []Problem{{Kind: ProblemSchema, Field: field, Detail: detail}}
+	return []contracts.Problem{{Kind: ProblemSchema, Field: field, Detail: detail}}
 }
 
 // describeValidationErrors joins the first max failures of a libopenapi
@@ -411,7 +414,7 @@ func oneLine(s string) string {
 
 // exampleBody returns the JSON of the example named for code under status in
 // the operation method path (a template), for the tests.
-func (o *OpenAPI) exampleBody(method, path string, status, code int) ([]byte, bool) {
+func (o *Document) exampleBody(method, path string, status, code int) ([]byte, bool) {
 	for i, op := range o.ops {
 		if op.Method == method && op.Path == path {
 			b, ok := o.examples[i][status][code]
