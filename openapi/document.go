@@ -35,9 +35,9 @@ const ProblemSchema contracts.ProblemKind = "schema"
 // errorSchemaName is the component every error response's body must match.
 const errorSchemaName = "Error"
 
-// Operation is one operation of the OpenAPI document and the errors the
-// document lists for it.
-type Operation struct {
+// operation is one operation of the OpenAPI document and the errors the
+// document lists for it, sorted by path, then method.
+type operation struct {
 	// Method is the HTTP method in upper case, e.g. "GET".
 	Method string
 	// Path is the path template, e.g. "/verification/v1/verifications/id/{id}".
@@ -51,29 +51,16 @@ type Operation struct {
 	ErrorExamples map[int][]int
 }
 
-// clone returns a deep copy, so that callers cannot change the shared one.
-func (op Operation) clone() Operation {
-	op.ErrorStatuses = slices.Clone(op.ErrorStatuses)
-	m := make(map[int][]int, len(op.ErrorExamples))
-	for status, codes := range op.ErrorExamples {
-		m[status] = slices.Clone(codes)
-	}
-	op.ErrorExamples = m
-	return op
-}
-
 // Document is a loaded and checked OpenAPI document of the Verification API.
 // It is immutable after loading and safe for concurrent use.
 type Document struct {
 	version   float32
 	errSchema *base.Schema
 	validator schema_validation.SchemaValidator
-	ops       []Operation
+	ops       []operation
 	// examples holds the example bodies as JSON, by operation index, HTTP
 	// status and catalog code.
 	examples []map[int]map[int][]byte
-	// routes holds one path-segment tree per HTTP method.
-	routes map[string]*routeNode
 }
 
 var (
@@ -151,9 +138,6 @@ func Load(data []byte) (o *Document, err error) {
 	if err := o.readOperations(&model.Model); err != nil {
 		return nil, err
 	}
-	if err := o.buildRoutes(); err != nil {
-		return nil, err
-	}
 	return o, nil
 }
 
@@ -184,7 +168,7 @@ func (o *Document) readOperations(doc *v3.Document) error {
 		return nil
 	}
 	type entry struct {
-		op       Operation
+		op       operation
 		examples map[int]map[int][]byte
 	}
 	var entries []entry
@@ -197,7 +181,7 @@ func (o *Document) readOperations(doc *v3.Document) error {
 				continue
 			}
 			e := entry{
-				op:       Operation{Method: strings.ToUpper(method), Path: path, OperationID: op.OperationId, ErrorExamples: map[int][]int{}},
+				op:       operation{Method: strings.ToUpper(method), Path: path, OperationID: op.OperationId, ErrorExamples: map[int][]int{}},
 				examples: map[int]map[int][]byte{},
 			}
 			var codes *orderedmap.Map[string, *v3.Response]
@@ -268,16 +252,6 @@ func errorExamples(resp *v3.Response, where string) (map[int][]byte, error) {
 		bodies[code] = b
 	}
 	return bodies, nil
-}
-
-// Operations returns the document's operations sorted by path, then method.
-// The result is a copy the caller may change.
-func (o *Document) Operations() []Operation {
-	out := make([]Operation, len(o.ops))
-	for i, op := range o.ops {
-		out[i] = op.clone()
-	}
-	return out
 }
 
 // ValidateErrorBody validates an error body against the document's Error
