@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vcheck/vcheck/conformance"
 )
 
 // errBudget is returned once the request budget is spent.
@@ -51,6 +53,17 @@ func (d *doer) left() int64 {
 
 // Do sends req; see send.
 func (d *doer) Do(req *http.Request) (*http.Response, error) { return d.send(req, nil) }
+
+// sendCase sends c through d. A body that broke off after the status line
+// (a reset, a timeout mid-body) is a transport failure, not an answer.
+func sendCase(ctx context.Context, d *doer, target conformance.Target, c conformance.Case) (*conformance.Response, error) {
+	cd := &caseDoer{d: d}
+	resp, err := conformance.Send(ctx, cd, target, c)
+	if err == nil && cd.bodyErr != nil {
+		err = cd.bodyErr
+	}
+	return resp, err
+}
 
 // caseDoer is the doer as one case sees it: it remembers a body that broke
 // off (reset, timeout mid-body), which is a transport failure even though

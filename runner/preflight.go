@@ -32,11 +32,7 @@ func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) p
 	c := conformance.Case{Family: "preflight", Request: conformance.Request{Method: http.MethodGet, Path: preflightPath, Auth: auth}}
 	var resp *conformance.Response
 	for tries := 0; tries < 2; tries++ {
-		cd := &caseDoer{d: d}
-		r, err := conformance.Send(ctx, cd, t, c)
-		if err == nil && cd.bodyErr != nil {
-			err = cd.bodyErr
-		}
+		r, err := sendCase(ctx, d, t, c)
 		if err != nil {
 			return preflightResult{err: err}
 		}

@@ -375,12 +375,8 @@ func runCase(ctx context.Context, d *doer, target conformance.Target, oracle con
 	start := time.Now()
 	defer func() { res.durMS = float64(time.Since(start).Microseconds()) / 1000 }()
 	for tries := 0; ; tries++ {
-		cd := &caseDoer{d: d}
 		res.attempts++
-		resp, err := conformance.Send(ctx, cd, target, c)
-		if err == nil && cd.bodyErr != nil {
-			err = cd.bodyErr
-		}
+		resp, err := sendCase(ctx, d, target, c)
 		if err != nil {
 			res.err = err
 			return res

@@ -120,11 +120,7 @@ func shrinkGroups(ctx context.Context, o *Options, d *doer, target conformance.T
 // stays rate-limited after waits waits is errResendRateLimited.
 func resend(ctx context.Context, d *doer, target conformance.Target, oracle conformance.Oracle, c conformance.Case, wait time.Duration, waits int) ([]conformance.Finding, *conformance.Response, error) {
 	for tries := 0; ; tries++ {
-		cd := &caseDoer{d: d}
-		resp, err := conformance.Send(ctx, cd, target, c)
-		if err == nil && cd.bodyErr != nil {
-			err = cd.bodyErr
-		}
+		resp, err := sendCase(ctx, d, target, c)
 		if err != nil {
 			return nil, nil, err
 		}
