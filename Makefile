@@ -48,9 +48,13 @@ modcheck:
 	@if grep -Eq '^[[:space:]]*(replace|exclude)([[:space:]]|\()' go.mod; then echo "go.mod must not use replace or exclude"; exit 1; fi
 
 # VCHECK_INTEROP=1 runs the Node and Python SDK tests, which skip without it so
-# that a plain `go test ./...` needs no node_modules or venv.
+# that a plain `go test ./...` needs no node_modules or venv. Under -race the
+# mutation gate runs one seed and one policy (runner/race_test.go); the second
+# line runs it whole, every mutant at four seeds under both policies, without
+# the race detector, which would multiply its minutes and find nothing new.
 unit:
 	VCHECK_INTEROP=1 $(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run '^TestMutationGate' ./runner
 
 # One -fuzz run per target (scripts/fuzz.sh). The smoke run counts
 # executions, not seconds, so it cannot meet Go 1.26's fuzz coordinator race
