@@ -110,7 +110,7 @@ func TestHuge_overLoopbackIsWhole(t *testing.T) {
 	assert.True(t, json.Valid(b))
 }
 
-func mustParse(t *testing.T, text string) Rule {
+func mustParse(t testing.TB, text string) Rule {
 	t.Helper()
 	r, err := Parse(text)
 	require.NoError(t, err)
