@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -24,24 +23,6 @@ var ErrClosed = errors.New("proxy closed")
 
 // ErrUnknownScenario is returned for a scenario id the proxy does not know.
 var ErrUnknownScenario = errors.New("unknown scenario")
-
-// compiled is a rule with its regular expressions and counts.
-type compiled struct {
-	Rule
-	res     []*regexp.Regexp // per condition; nil unless Op is "~"
-	matched int
-	fired   int
-}
-
-func compile(r Rule) *compiled {
-	c := &compiled{Rule: r, res: make([]*regexp.Regexp, len(r.Conditions))}
-	for i, cond := range r.Conditions {
-		if cond.Op == "~" {
-			c.res[i] = regexp.MustCompile(cond.Value) // Validate (New, NewSession) checked it
-		}
-	}
-	return c
-}
 
 // session is a set of rules with their counts and the attempts they saw.
 type session struct {
