@@ -196,3 +196,48 @@ func redactor(creds []contracts.Credentials) *strings.Replacer {
 func (p *Proxy) recordLine(a Attempt) ([]byte, error) {
 	return p.scrub.JSON(p.scrub.Attempt(a))
 }
+
+// Outcomes of an attempt, as the record names them.
+const (
+	OutAnswered   = "answered"    // a whole answer was sent
+	OutPartial    = "partial"     // part of an answer, then the connection ended
+	OutReset      = "reset"       // connection reset (TCP RST), no answer
+	OutClosed     = "closed"      // connection closed, no answer
+	OutHung       = "hung"        // no answer until the client left or max-hang
+	OutLost       = "lost"        // the upstream executed, the answer was dropped
+	OutClientGone = "client_gone" // the client hung up before the answer
+	OutProxyError = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
+)
+
+// finish completes the record of an attempt and stores it.
+func (p *Proxy) finish(s *session, ac *attemptCtx) {
+	a := &ac.a
+	a.DurationMS = ms(p.cfg.Now().Sub(ac.start))
+	if ns := ac.hungUpNS.Load(); ns > 0 {
+		v := ms(time.Duration(ns))
+		a.ClientHungUpMS = &v
+		if a.Outcome == "" {
+			a.Outcome = OutClientGone
+		}
+	}
+	// Scrubbed before it is stored: the admin API, the record and the kit
+	// all show this one copy.
+	*a = p.scrub.Attempt(*a)
+	s.mu.Lock()
+	if len(s.attempts) < MaxAttempts {
+		s.attempts = append(s.attempts, *a)
+	} else {
+		s.dropped++
+	}
+	s.mu.Unlock()
+	if p.cfg.Record != nil {
+		line, err := p.recordLine(*a)
+		if err == nil {
+			p.recMu.Lock()
+			_, _ = p.cfg.Record.Write(line)
+			p.recMu.Unlock()
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
