@@ -5,92 +5,182 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
 	"strings"
 )
 
 // maxAdminBody bounds an admin request body.
 const maxAdminBody = 256 << 10
 
-// admin serves the admin API:
+// adminRoute is one endpoint of the admin API: a net/http.ServeMux
+// pattern (method, path, {wildcards}) and its handler.
+type adminRoute struct {
+	pattern string
+	handle  func(p *Proxy, w http.ResponseWriter, r *http.Request)
+}
+
+// adminRoutes are the admin API's endpoints:
 //
-//	POST   /__vcheck/sessions                  {"scenario": ID} or {"rules": [RULE...]} -> {id, base_url, ...}
-//	GET    /__vcheck/sessions/ID               rules with counts, attempts
-//	DELETE /__vcheck/sessions/ID               the same, and the session ends
-//	POST   /__vcheck/sessions/ID/observation   a test's observation (JSON)
 //	GET    /__vcheck/global                    the global rules' counts and attempts
-func (p *Proxy) admin(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, AdminPrefix)
-	parts := strings.Split(strings.Trim(rest, "/"), "/")
-	switch {
-	case len(parts) == 1 && parts[0] == "global" && r.Method == http.MethodGet:
-		p.writeJSON(w, http.StatusOK, p.Global())
-	case len(parts) == 1 && parts[0] == "sessions" && r.Method == http.MethodPost:
-		var req struct {
-			Scenario string   `json:"scenario"`
-			Rules    []string `json:"rules"`
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
-		if err != nil || len(body) > maxAdminBody {
-			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: unreadable or over %d bytes", maxAdminBody)
-			return
-		}
-		dec := json.NewDecoder(strings.NewReader(string(body)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want {\"scenario\": ID} or {\"rules\": [RULE...]}: %v", err)
-			return
-		}
-		if req.Scenario == "" && len(req.Rules) == 0 {
-			proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want a scenario or rules")
-			return
-		}
-		rules := make([]Rule, 0, len(req.Rules))
-		for i, text := range req.Rules {
-			rule, err := Parse(text)
-			if err != nil {
-				proxyError(w, http.StatusBadRequest, "bad-rule", "rules[%d]: %v", i, err)
-				return
-			}
-			rules = append(rules, rule)
-		}
-		info, err := p.NewSession(req.Scenario, rules)
-		switch {
-		case errors.Is(err, ErrUnknownScenario):
-			proxyError(w, http.StatusNotFound, "unknown-scenario", "%v", err)
-		case errors.Is(err, ErrTooManySessions):
-			proxyError(w, http.StatusServiceUnavailable, "too-many-sessions", "%v", err)
-		case err != nil:
-			proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
-		default:
-			p.writeJSON(w, http.StatusCreated, info)
-		}
-	case len(parts) == 2 && parts[0] == "sessions" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
-		var st SessionState
-		var ok bool
-		if r.Method == http.MethodGet {
-			st, ok = p.Session(parts[1])
-		} else {
-			st, ok = p.EndSession(parts[1])
-		}
-		if !ok {
-			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
-			return
-		}
-		p.writeJSON(w, http.StatusOK, st)
-	case len(parts) == 3 && parts[0] == "sessions" && parts[2] == "observation" && r.Method == http.MethodPost:
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
-		if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
-			proxyError(w, http.StatusBadRequest, "bad-admin-request", "observation: want a JSON value under %d bytes", maxAdminBody)
-			return
-		}
-		if !p.Observe(parts[1], body) {
-			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", parts[1])
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		proxyError(w, http.StatusNotFound, "not-found", "no admin endpoint %s %s (POST /__vcheck/sessions, GET|DELETE /__vcheck/sessions/ID, GET /__vcheck/global)", r.Method, r.URL.Path)
+//	POST   /__vcheck/sessions                  {"scenario": ID} or {"rules": [RULE...]} -> {id, base_url, ...}
+//	GET    /__vcheck/sessions/{id}             rules with counts, attempts
+//	DELETE /__vcheck/sessions/{id}             the same, and the session ends
+//	POST   /__vcheck/sessions/{id}/observation a test's observation (JSON)
+//
+// No pattern ends in "/": the mux would then redirect the path without
+// the slash, an answer serveAdmin does not expect from it.
+var adminRoutes = []adminRoute{
+	{"GET " + AdminPrefix + "global", (*Proxy).adminGlobal},
+	{"POST " + AdminPrefix + "sessions", (*Proxy).adminNewSession},
+	{"GET " + AdminPrefix + "sessions/{id}", (*Proxy).adminSession},
+	{"DELETE " + AdminPrefix + "sessions/{id}", (*Proxy).adminEndSession},
+	{"POST " + AdminPrefix + "sessions/{id}/observation", (*Proxy).adminObserve},
+}
+
+// newAdminMux routes the admin API's endpoints of p.
+func (p *Proxy) newAdminMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, rt := range adminRoutes {
+		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(p, w, r) })
 	}
+	return mux
+}
+
+// serveAdmin serves a request under AdminPrefix: refused unless it comes
+// from this machine's own pages and clients (adminRefusal), then routed by
+// p.adminMux. What the mux would answer itself (a 404, a 405, a redirect
+// to the cleaned path) is answered as the proxy's own failure instead, so
+// that no admin answer can pass for the API's.
+func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if why := adminRefusal(r); why != "" {
+		proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
+		return
+	}
+	if !cleanPath(r.URL.EscapedPath()) {
+		p.adminNotFound(w, r)
+		return
+	}
+	h, pattern := p.adminMux.Handler(r)
+	if pattern == "" {
+		// No route: h is the mux's 404, or its 405 with the Allow header
+		// of the methods the path takes. Run into a capture, it tells
+		// which, and the answer is the proxy's.
+		c := &captured{header: http.Header{}}
+		h.ServeHTTP(c, r)
+		if allow := c.header.Get("Allow"); c.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			proxyError(w, http.StatusMethodNotAllowed, "method-not-allowed", "admin API: %s takes %s, not %s", p.scrub.String(r.URL.Path), allow, p.scrub.String(r.Method))
+			return
+		}
+		p.adminNotFound(w, r)
+		return
+	}
+	p.adminMux.ServeHTTP(w, r)
+}
+
+// cleanPath reports whether the mux takes p as it is: no "//", "." or
+// ".." segments (it would redirect them to the cleaned path).
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
+}
+
+// adminNotFound answers a path no admin endpoint serves, with the list of
+// those there are. The path is scrubbed: a secret in it is not echoed.
+func (p *Proxy) adminNotFound(w http.ResponseWriter, r *http.Request) {
+	patterns := make([]string, len(adminRoutes))
+	for i, rt := range adminRoutes {
+		patterns[i] = rt.pattern
+	}
+	proxyError(w, http.StatusNotFound, "not-found", "no admin endpoint %s %s (%s)", p.scrub.String(r.Method), p.scrub.String(r.URL.Path), strings.Join(patterns, ", "))
+}
+
+func (p *Proxy) adminGlobal(w http.ResponseWriter, _ *http.Request) {
+	p.writeJSON(w, http.StatusOK, p.Global())
+}
+
+func (p *Proxy) adminNewSession(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Scenario string   `json:"scenario"`
+		Rules    []string `json:"rules"`
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
+	if err != nil || len(body) > maxAdminBody {
+		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: unreadable or over %d bytes", maxAdminBody)
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want {\"scenario\": ID} or {\"rules\": [RULE...]}: %v", err)
+		return
+	}
+	if req.Scenario == "" && len(req.Rules) == 0 {
+		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want a scenario or rules")
+		return
+	}
+	rules := make([]Rule, 0, len(req.Rules))
+	for i, text := range req.Rules {
+		rule, err := Parse(text)
+		if err != nil {
+			proxyError(w, http.StatusBadRequest, "bad-rule", "rules[%d]: %v", i, err)
+			return
+		}
+		rules = append(rules, rule)
+	}
+	info, err := p.NewSession(req.Scenario, rules)
+	switch {
+	case errors.Is(err, ErrUnknownScenario):
+		proxyError(w, http.StatusNotFound, "unknown-scenario", "%v", err)
+	case errors.Is(err, ErrTooManySessions):
+		proxyError(w, http.StatusServiceUnavailable, "too-many-sessions", "%v", err)
+	case err != nil:
+		proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
+	default:
+		p.writeJSON(w, http.StatusCreated, info)
+	}
+}
+
+func (p *Proxy) adminSession(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st, ok := p.Session(id)
+	p.writeState(w, id, st, ok)
+}
+
+func (p *Proxy) adminEndSession(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st, ok := p.EndSession(id)
+	p.writeState(w, id, st, ok)
+}
+
+// writeState answers a session's state, or that there is no session id.
+func (p *Proxy) writeState(w http.ResponseWriter, id string, st SessionState, ok bool) {
+	if !ok {
+		p.unknownSession(w, id)
+		return
+	}
+	p.writeJSON(w, http.StatusOK, st)
+}
+
+func (p *Proxy) adminObserve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
+	if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
+		proxyError(w, http.StatusBadRequest, "bad-admin-request", "observation: want a JSON value under %d bytes", maxAdminBody)
+		return
+	}
+	if id := r.PathValue("id"); !p.Observe(id, body) {
+		p.unknownSession(w, id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// unknownSession answers that there is no session id; the id is scrubbed.
+func (p *Proxy) unknownSession(w http.ResponseWriter, id string) {
+	proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", p.scrub.String(id))
 }
 
 // writeJSON answers v through the scrubber of the record: an admin answer

@@ -103,6 +103,7 @@ type Proxy struct {
 	client   *http.Client
 	scrub    *Scrubber
 	seed     uint64
+	adminMux *http.ServeMux // the admin API's routes; serveAdmin guards them
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -179,6 +180,7 @@ func New(cfg Config) (*Proxy, error) {
 		sessions: map[string]*session{},
 	}
 	p.global = p.newSession("global", "", cfg.Rules)
+	p.adminMux = p.newAdminMux()
 	return p, nil
 }
 
@@ -226,11 +228,7 @@ func (p *Proxy) UpstreamIsLoopback() bool { return p.loopback }
 // session selected by the Vcheck-Session header, or the global rules.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
-		if why := adminRefusal(r); why != "" {
-			proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
-			return
-		}
-		p.admin(w, r)
+		p.serveAdmin(w, r)
 		return
 	}
 	if id := r.Header.Get(HeaderSession); id != "" {
