@@ -124,7 +124,7 @@ func (p *Proxy) adminNewSession(w http.ResponseWriter, r *http.Request) {
 	}
 	rules := make([]Rule, 0, len(req.Rules))
 	for i, text := range req.Rules {
-		rule, err := Parse(text)
+		rule, err := ParseRule(text)
 		if err != nil {
 			proxyError(w, http.StatusBadRequest, "bad-rule", "rules[%d]: %v", i, err)
 			return

@@ -8,15 +8,15 @@ import (
 	"time"
 )
 
-// ParseError is a malformed rule: it names the rule and the column (1-based,
+// RuleError is a malformed rule: it names the rule and the column (1-based,
 // in bytes) where the problem is.
-type ParseError struct {
+type RuleError struct {
 	Rule   string
 	Column int
 	Msg    string
 }
 
-func (e *ParseError) Error() string {
+func (e *RuleError) Error() string {
 	return fmt.Sprintf("rule %s: column %d: %s", e.Rule, e.Column, e.Msg)
 }
 
@@ -39,7 +39,7 @@ type parser struct {
 }
 
 func (p *parser) errf(pos int, format string, args ...any) error {
-	return &ParseError{Rule: p.name, Column: pos + 1, Msg: fmt.Sprintf(format, args...)}
+	return &RuleError{Rule: p.name, Column: pos + 1, Msg: fmt.Sprintf(format, args...)}
 }
 
 // token is a piece of the rule text and its byte offset.
@@ -48,8 +48,8 @@ type token struct {
 	pos  int
 }
 
-// Parse reads one rule. A malformed rule gives a *ParseError.
-func Parse(s string) (Rule, error) {
+// ParseRule reads one rule. A malformed rule gives a *RuleError.
+func ParseRule(s string) (Rule, error) {
 	p := &parser{src: s, name: strconv.Quote(s)}
 	if len(s) > maxRuleLen {
 		p.name = strconv.Quote(s[:40] + "...")
@@ -362,7 +362,7 @@ func ParseRules(name, text string) ([]Rule, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		r, err := Parse(line)
+		r, err := ParseRule(line)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}

@@ -14,7 +14,7 @@ import (
 //
 //	[id:] METHOD PATH [header:/body: conditions] => action[, action] [times=N after=N every=N p=F]
 //
-// A Rule is plain data: Parse(r.String()) gives back r, field for field.
+// A Rule is plain data: ParseRule(r.String()) gives back r, field for field.
 type Rule struct {
 	// ID names the rule in the record and in error messages; optional.
 	ID string
@@ -94,7 +94,7 @@ type Action struct {
 	Then     string        // partial: reset, close or hang; lose: reset or close
 }
 
-// String prints the rule in the grammar Parse reads.
+// String prints the rule in the grammar ParseRule reads.
 func (r Rule) String() string {
 	var b strings.Builder
 	if r.ID != "" {
@@ -134,7 +134,7 @@ func (r Rule) Name() string {
 	return r.String()
 }
 
-// String prints the condition as Parse reads it.
+// String prints the condition as ParseRule reads it.
 func (c Condition) String() string {
 	if c.Op == "" {
 		return c.On + ":" + c.Name
@@ -142,7 +142,7 @@ func (c Condition) String() string {
 	return c.On + ":" + c.Name + c.Op + quote(c.Value)
 }
 
-// String prints the action as Parse reads it.
+// String prints the action as ParseRule reads it.
 func (a Action) String() string {
 	switch a.Kind {
 	case ActSinch:
@@ -166,7 +166,7 @@ func (a Action) String() string {
 	return a.Kind
 }
 
-// quote leaves a value bare when Parse reads it back unchanged in every
+// quote leaves a value bare when ParseRule reads it back unchanged in every
 // place a value appears, and quotes it otherwise.
 func quote(v string) string {
 	if v == "" || strings.Contains(v, "=>") {
@@ -183,14 +183,14 @@ func quote(v string) string {
 // catalog is the documented contract the rules name codes from.
 func catalog() *contracts.Catalog { return contracts.DefaultCatalog() }
 
-// Validate reports whether r is a rule Parse could have read, with an
-// error that names it. A Rule built in Go skips Parse, so a bad regular
+// Validate reports whether r is a rule ParseRule could have read, with an
+// error that names it. A Rule built in Go skips ParseRule, so a bad regular
 // expression, an action without its fields, a negative count or a field
 // its action kind does not use would otherwise surface as a panic or a
 // silent misfire when a request comes; New and NewSession call it.
 func (r Rule) Validate() error {
 	text := r.String()
-	back, err := Parse(text)
+	back, err := ParseRule(text)
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParse_designExamples(t *testing.T) {
+func TestParseRule_designExamples(t *testing.T) {
 	t.Parallel()
-	r, err := Parse(`lost:    POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`)
+	r, err := ParseRule(`lost:    POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`)
 	require.NoError(t, err)
 	assert.Equal(t, Rule{
 		ID: "lost", Method: "POST", Path: "/verification/v1/verifications",
@@ -23,11 +23,11 @@ func TestParse_designExamples(t *testing.T) {
 	}, r)
 	assert.Equal(t, `lost: POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`, r.String())
 
-	r, err = Parse(`gateway: GET /verification/v1/verifications/id/* => status(502), body(html)`)
+	r, err = ParseRule(`gateway: GET /verification/v1/verifications/id/* => status(502), body(html)`)
 	require.NoError(t, err)
 	assert.Equal(t, []Action{{Kind: ActStatus, Status: 502}, {Kind: ActBody, Body: BodyHTML}}, r.Actions)
 
-	r, err = Parse(`* /verification/v1/... header:X-Flaky="yes please" => sinch(50300,example), header(Retry-After=2), delay(1.5s), partial(0.25,hang) after=1 every=2 p=0.5`)
+	r, err = ParseRule(`* /verification/v1/... header:X-Flaky="yes please" => sinch(50300,example), header(Retry-After=2), delay(1.5s), partial(0.25,hang) after=1 every=2 p=0.5`)
 	require.NoError(t, err)
 	assert.Equal(t, "yes please", r.Conditions[0].Value)
 	assert.Equal(t, Action{Kind: ActDelay, Delay: 1500 * time.Millisecond}, r.Actions[2])
@@ -35,12 +35,12 @@ func TestParse_designExamples(t *testing.T) {
 	assert.Equal(t, 1, r.After)
 	assert.Equal(t, 2, r.Every)
 	assert.Equal(t, 0.5, r.P)
-	again, err := Parse(r.String())
+	again, err := ParseRule(r.String())
 	require.NoError(t, err)
 	assert.Equal(t, r, again)
 }
 
-func TestParse_errorsNameRuleAndColumn(t *testing.T) {
+func TestParseRule_errorsNameRuleAndColumn(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, rule, want string
@@ -74,9 +74,9 @@ func TestParse_errorsNameRuleAndColumn(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse(tc.rule)
+			_, err := ParseRule(tc.rule)
 			require.Error(t, err)
-			var pe *ParseError
+			var pe *RuleError
 			require.True(t, errors.As(err, &pe))
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Equal(t, tc.col, pe.Column, err.Error())
@@ -118,10 +118,10 @@ func TestPathMatches(t *testing.T) {
 	}
 }
 
-// TestParse_errorMessagesPinned pins whole messages, one or more per
+// TestParseRule_errorMessagesPinned pins whole messages, one or more per
 // action and per combination rule, so that a change to how the parser is
 // organised cannot change what a user reads.
-func TestParse_errorMessagesPinned(t *testing.T) {
+func TestParseRule_errorMessagesPinned(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ rule, want string }{
 		{`GET /a => hang(1)`, `rule "GET /a => hang(1)": column 15: hang: want hang without arguments`},
@@ -159,7 +159,7 @@ func TestParse_errorMessagesPinned(t *testing.T) {
 		{`GET /a => sinch((50300)`, `rule "GET /a => sinch((50300)": column 17: unexpected "(" inside an action's arguments`},
 		{`GET /a => ,`, `rule "GET /a => ,": column 11: unexpected ",": want an action such as sinch(50300)`},
 	} {
-		_, err := Parse(tc.rule)
+		_, err := ParseRule(tc.rule)
 		if assert.Error(t, err, tc.rule) {
 			assert.Equal(t, tc.want, err.Error())
 		}
