@@ -10,7 +10,7 @@ import (
 // actionSpec is one action of the grammar: its name, how many arguments
 // it takes and how they become the fields of its Action.
 type actionSpec struct {
-	kind string
+	kind ActionKind
 	// minArgs and maxArgs bound the count of arguments; "hang" has none,
 	// "hang()" one empty one.
 	minArgs, maxArgs int
@@ -26,22 +26,22 @@ type actionSpec struct {
 var actionSpecs = []actionSpec{
 	{ActSinch, 1, 2, "sinch(CODE) or sinch(CODE,example)", parseSinch},
 	{ActStatus, 1, 1, "status(N)", parseStatus},
-	{ActBody, 1, 1, "body(" + strings.Join(bodyKinds, "|") + ")", parseBody},
+	{ActBody, 1, 1, "body(" + join(bodyKinds, "|") + ")", parseBody},
 	{ActHeader, 1, 1, "header(Name=value)", parseHeader},
 	{ActDelay, 1, 1, "delay(D), e.g. delay(1.5s)", parseDelay},
-	{ActHang, 0, 0, ActHang + " without arguments", nil},
-	{ActReset, 0, 0, ActReset + " without arguments", nil},
-	{ActClose, 0, 0, ActClose + " without arguments", nil},
+	{ActHang, 0, 0, string(ActHang) + " without arguments", nil},
+	{ActReset, 0, 0, string(ActReset) + " without arguments", nil},
+	{ActClose, 0, 0, string(ActClose) + " without arguments", nil},
 	{ActPartial, 2, 2, "partial(FRACTION,reset|close|hang)", parsePartial},
 	{ActLose, 1, 1, "lose(reset|close)", parseLose},
-	{ActPass, 0, 0, ActPass + " without arguments", nil},
+	{ActPass, 0, 0, string(ActPass) + " without arguments", nil},
 }
 
 // action parses the action name (at pos) with its arguments (the "(" at
 // argPos) by the spec of its name.
 func (p *parser) action(name string, pos int, args []token, argPos int) (Action, error) {
-	a := Action{Kind: name}
-	i := slices.IndexFunc(actionSpecs, func(s actionSpec) bool { return s.kind == name })
+	a := Action{Kind: ActionKind(name)}
+	i := slices.IndexFunc(actionSpecs, func(s actionSpec) bool { return s.kind == a.Kind })
 	if i < 0 {
 		return a, p.errf(pos, "unknown action %q: want %s", name, actionNames())
 	}
@@ -59,7 +59,7 @@ func (p *parser) action(name string, pos int, args []token, argPos int) (Action,
 func actionNames() string {
 	names := make([]string, len(actionSpecs))
 	for i, s := range actionSpecs {
-		names[i] = s.kind
+		names[i] = string(s.kind)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
@@ -92,10 +92,10 @@ func parseStatus(p *parser, a *Action, args []token) error {
 }
 
 func parseBody(p *parser, a *Action, args []token) error {
-	if !slices.Contains(bodyKinds, args[0].text) {
-		return p.errf(args[0].pos, "body(%q): want one of %s", args[0].text, strings.Join(bodyKinds, ", "))
+	if !slices.Contains(bodyKinds, BodyKind(args[0].text)) {
+		return p.errf(args[0].pos, "body(%q): want one of %s", args[0].text, join(bodyKinds, ", "))
 	}
-	a.Body = args[0].text
+	a.Body = BodyKind(args[0].text)
 	return nil
 }
 
@@ -132,32 +132,32 @@ func parsePartial(p *parser, a *Action, args []token) error {
 		return p.errf(args[0].pos, "partial(%q,...): want a fraction between 0 and 1", args[0].text)
 	}
 	a.Fraction = f
-	if !slices.Contains([]string{ActReset, ActClose, ActHang}, args[1].text) {
+	if !slices.Contains([]ActionKind{ActReset, ActClose, ActHang}, ActionKind(args[1].text)) {
 		return p.errf(args[1].pos, "partial(...,%q): want reset, close or hang", args[1].text)
 	}
-	a.Then = args[1].text
+	a.Then = ActionKind(args[1].text)
 	return nil
 }
 
 func parseLose(p *parser, a *Action, args []token) error {
-	if !slices.Contains([]string{ActReset, ActClose}, args[0].text) {
+	if !slices.Contains([]ActionKind{ActReset, ActClose}, ActionKind(args[0].text)) {
 		return p.errf(args[0].pos, "lose(%q): want reset or close", args[0].text)
 	}
-	a.Then = args[0].text
+	a.Then = ActionKind(args[0].text)
 	return nil
 }
 
 // combination rejects action lists that say two things at once.
 func (p *parser) combination(acts []Action, at int) error {
-	n := map[string]int{}
-	var body string
+	n := map[ActionKind]int{}
+	var body BodyKind
 	for _, a := range acts {
 		n[a.Kind]++
 		if a.Kind == ActBody {
 			body = a.Body
 		}
 	}
-	for _, k := range []string{ActSinch, ActStatus, ActBody, ActDelay, ActPartial, ActLose, ActHang, ActReset, ActClose, ActPass} {
+	for _, k := range []ActionKind{ActSinch, ActStatus, ActBody, ActDelay, ActPartial, ActLose, ActHang, ActReset, ActClose, ActPass} {
 		if n[k] > 1 {
 			return p.errf(at, "%s given twice", k)
 		}
@@ -179,4 +179,13 @@ func (p *parser) combination(acts []Action, at int) error {
 		return p.errf(at, "body(code-as-string) changes a sinch(CODE) body: add sinch(CODE)")
 	}
 	return nil
+}
+
+// join joins kinds as strings.Join joins strings.
+func join[K ~string](kinds []K, sep string) string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, sep)
 }

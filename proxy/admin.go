@@ -53,7 +53,7 @@ func (p *Proxy) newAdminMux() *http.ServeMux {
 // that no admin answer can pass for the API's.
 func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	if why := adminRefusal(r); why != "" {
-		proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
+		proxyError(w, http.StatusForbidden, KindAdminForbidden, "admin API: %s (only this machine's own pages and clients may use it)", why)
 		return
 	}
 	if !cleanPath(r.URL.EscapedPath()) {
@@ -69,7 +69,7 @@ func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(c, r)
 		if allow := c.header.Get("Allow"); c.status == http.StatusMethodNotAllowed && allow != "" {
 			w.Header().Set("Allow", allow)
-			proxyError(w, http.StatusMethodNotAllowed, "method-not-allowed", "admin API: %s takes %s, not %s", p.scrub.String(r.URL.Path), allow, p.scrub.String(r.Method))
+			proxyError(w, http.StatusMethodNotAllowed, KindMethodNotAllowed, "admin API: %s takes %s, not %s", p.scrub.String(r.URL.Path), allow, p.scrub.String(r.Method))
 			return
 		}
 		p.adminNotFound(w, r)
@@ -95,7 +95,7 @@ func (p *Proxy) adminNotFound(w http.ResponseWriter, r *http.Request) {
 	for i, rt := range adminRoutes {
 		patterns[i] = rt.pattern
 	}
-	proxyError(w, http.StatusNotFound, "not-found", "no admin endpoint %s %s (%s)", p.scrub.String(r.Method), p.scrub.String(r.URL.Path), strings.Join(patterns, ", "))
+	proxyError(w, http.StatusNotFound, KindNotFound, "no admin endpoint %s %s (%s)", p.scrub.String(r.Method), p.scrub.String(r.URL.Path), strings.Join(patterns, ", "))
 }
 
 func (p *Proxy) adminGlobal(w http.ResponseWriter, _ *http.Request) {
@@ -109,24 +109,24 @@ func (p *Proxy) adminNewSession(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
 	if err != nil || len(body) > maxAdminBody {
-		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: unreadable or over %d bytes", maxAdminBody)
+		proxyError(w, http.StatusBadRequest, KindBadAdminRequest, "session request: unreadable or over %d bytes", maxAdminBody)
 		return
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want {\"scenario\": ID} or {\"rules\": [RULE...]}: %v", err)
+		proxyError(w, http.StatusBadRequest, KindBadAdminRequest, "session request: want {\"scenario\": ID} or {\"rules\": [RULE...]}: %v", err)
 		return
 	}
 	if req.Scenario == "" && len(req.Rules) == 0 {
-		proxyError(w, http.StatusBadRequest, "bad-admin-request", "session request: want a scenario or rules")
+		proxyError(w, http.StatusBadRequest, KindBadAdminRequest, "session request: want a scenario or rules")
 		return
 	}
 	rules := make([]Rule, 0, len(req.Rules))
 	for i, text := range req.Rules {
 		rule, err := ParseRule(text)
 		if err != nil {
-			proxyError(w, http.StatusBadRequest, "bad-rule", "rules[%d]: %v", i, err)
+			proxyError(w, http.StatusBadRequest, KindBadRule, "rules[%d]: %v", i, err)
 			return
 		}
 		rules = append(rules, rule)
@@ -134,11 +134,11 @@ func (p *Proxy) adminNewSession(w http.ResponseWriter, r *http.Request) {
 	info, err := p.NewSession(req.Scenario, rules)
 	switch {
 	case errors.Is(err, ErrUnknownScenario):
-		proxyError(w, http.StatusNotFound, "unknown-scenario", "%v", err)
+		proxyError(w, http.StatusNotFound, KindUnknownScenario, "%v", err)
 	case errors.Is(err, ErrTooManySessions):
-		proxyError(w, http.StatusServiceUnavailable, "too-many-sessions", "%v", err)
+		proxyError(w, http.StatusServiceUnavailable, KindTooManySessions, "%v", err)
 	case err != nil:
-		proxyError(w, http.StatusInternalServerError, "session-failed", "%v", err)
+		proxyError(w, http.StatusInternalServerError, KindSessionFailed, "%v", err)
 	default:
 		p.writeJSON(w, http.StatusCreated, info)
 	}
@@ -168,7 +168,7 @@ func (p *Proxy) writeState(w http.ResponseWriter, id string, st SessionState, ok
 func (p *Proxy) adminObserve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
 	if err != nil || len(body) > maxAdminBody || !json.Valid(body) {
-		proxyError(w, http.StatusBadRequest, "bad-admin-request", "observation: want a JSON value under %d bytes", maxAdminBody)
+		proxyError(w, http.StatusBadRequest, KindBadAdminRequest, "observation: want a JSON value under %d bytes", maxAdminBody)
 		return
 	}
 	if id := r.PathValue("id"); !p.Observe(id, body) {
@@ -180,7 +180,7 @@ func (p *Proxy) adminObserve(w http.ResponseWriter, r *http.Request) {
 
 // unknownSession answers that there is no session id; the id is scrubbed.
 func (p *Proxy) unknownSession(w http.ResponseWriter, id string) {
-	proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", p.scrub.String(id))
+	proxyError(w, http.StatusNotFound, KindUnknownSession, "no session %q (expired or deleted?)", p.scrub.String(id))
 }
 
 // writeJSON answers v through the scrubber of the record: an admin answer
@@ -188,7 +188,7 @@ func (p *Proxy) unknownSession(w http.ResponseWriter, id string) {
 func (p *Proxy) writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := p.scrub.JSON(v)
 	if err != nil {
-		proxyError(w, http.StatusInternalServerError, "admin-answer", "cannot encode the answer")
+		proxyError(w, http.StatusInternalServerError, KindAdminAnswer, "cannot encode the answer")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -11,7 +11,7 @@ import (
 )
 
 // terminate ends the connection without an answer: reset, close or hang.
-func (p *Proxy) terminate(s *session, ac *attemptCtx, w http.ResponseWriter, how string) {
+func (p *Proxy) terminate(s *session, ac *attemptCtx, w http.ResponseWriter, how ActionKind) {
 	conn, _, err := hijack(w)
 	if err != nil {
 		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()

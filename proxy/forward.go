@@ -15,8 +15,8 @@ import (
 // On failure it answers a proxy error and reports false.
 func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
 	if m, ok := mayStart(r); ok && !p.loopback && !p.cfg.AllowSideEffects {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "side-effects", http.StatusForbidden
-		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a %.20q request to the non-loopback upstream %s: it could start a real verification; pass --allow-side-effects to allow it", m, p.up.Host)
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, string(KindSideEffects), http.StatusForbidden
+		proxyError(w, http.StatusForbidden, KindSideEffects, "not forwarding a %.20q request to the non-loopback upstream %s: it could start a real verification; pass --allow-side-effects to allow it", m, p.up.Host)
 		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
@@ -30,8 +30,8 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 	}
 	out, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(body))
 	if err != nil {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "bad-request", http.StatusBadRequest
-		proxyError(w, http.StatusBadRequest, "bad-request", "cannot forward: %v", err)
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, string(KindBadRequest), http.StatusBadRequest
+		proxyError(w, http.StatusBadRequest, KindBadRequest, "cannot forward: %v", err)
 		return nil, false
 	}
 	endToEnd(out.Header, r.Header)
@@ -43,8 +43,8 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 			ac.a.Outcome = OutClientGone
 			return nil, false
 		}
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-unreachable", http.StatusBadGateway
-		proxyError(w, http.StatusBadGateway, "upstream-unreachable", "upstream %s: %v", p.up.Host, errors.Unwrap(err))
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, string(KindUpstreamUnreachable), http.StatusBadGateway
+		proxyError(w, http.StatusBadGateway, KindUpstreamUnreachable, "upstream %s: %v", p.up.Host, errors.Unwrap(err))
 		return nil, false
 	}
 	defer resp.Body.Close()
@@ -62,8 +62,8 @@ func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, 
 }
 
 func upstreamAnswerError(ac *attemptCtx, w http.ResponseWriter) {
-	ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
-	proxyError(w, http.StatusBadGateway, "upstream-answer", "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
+	ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, string(KindUpstreamAnswer), http.StatusBadGateway
+	proxyError(w, http.StatusBadGateway, KindUpstreamAnswer, "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
 }
 
 // forwardInProcess hands the request to the in-process upstream
@@ -79,8 +79,8 @@ func (p *Proxy) forwardInProcess(ctx context.Context, ac *attemptCtx, w http.Res
 	in.Close = false
 	capt := &captured{header: http.Header{}}
 	if v := callHandler(p.cfg.Handler, capt, in); v != nil {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
-		proxyError(w, http.StatusBadGateway, "upstream-answer", "the in-process upstream failed: %v", v)
+		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, string(KindUpstreamAnswer), http.StatusBadGateway
+		proxyError(w, http.StatusBadGateway, KindUpstreamAnswer, "the in-process upstream failed: %v", v)
 		return nil, false
 	}
 	if capt.over {

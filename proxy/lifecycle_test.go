@@ -81,9 +81,9 @@ func TestSessions_expiryEndsTheSession(t *testing.T) {
 	require.Eventually(t, func() bool { _, ok := h.p.Session(info.ID); return !ok }, 5*time.Second, 5*time.Millisecond)
 }
 
-// TestNew_ruleLiteralsAreValidated builds rules in Go, skipping ParseRule: each
-// used to panic (or misfire) when a request came; now New and NewSession
-// refuse them with an error that names the rule.
+// TestNew_ruleLiteralsAreValidated builds rules in Go, skipping ParseRule:
+// each used to panic (or misfire) when a request came; now New and
+// NewSession refuse them with an error that names the rule.
 func TestNew_ruleLiteralsAreValidated(t *testing.T) {
 	t.Parallel()
 	ok := Action{Kind: ActSinch, Code: 50300}

@@ -11,7 +11,7 @@ import (
 // compiled is a rule with its regular expressions and counts.
 type compiled struct {
 	Rule
-	res     []*regexp.Regexp // per condition; nil unless Op is "~"
+	res     []*regexp.Regexp // per condition; nil unless Op is OpMatch
 	matched int
 	fired   int
 }
@@ -19,7 +19,7 @@ type compiled struct {
 func compile(r Rule) *compiled {
 	c := &compiled{Rule: r, res: make([]*regexp.Regexp, len(r.Conditions))}
 	for i, cond := range r.Conditions {
-		if cond.Op == "~" {
+		if cond.Op == OpMatch {
 			c.res[i] = regexp.MustCompile(cond.Value) // Validate (New, NewSession) checked it
 		}
 	}
@@ -37,11 +37,11 @@ func matches(c *compiled, r *http.Request, jsonBody func() (any, error)) bool {
 		var v string
 		var present bool
 		switch cond.On {
-		case "header":
+		case FieldHeader:
 			vals := r.Header.Values(cond.Name)
 			present = len(vals) > 0
 			v = strings.Join(vals, ", ")
-		case "body":
+		case FieldBody:
 			doc, err := jsonBody()
 			if err != nil {
 				return false
@@ -51,9 +51,9 @@ func matches(c *compiled, r *http.Request, jsonBody func() (any, error)) bool {
 		switch {
 		case !present:
 			return false
-		case cond.Op == "=" && v != cond.Value:
+		case cond.Op == OpEqual && v != cond.Value:
 			return false
-		case cond.Op == "~" && !c.res[i].MatchString(v):
+		case cond.Op == OpMatch && !c.res[i].MatchString(v):
 			return false
 		}
 	}

@@ -196,10 +196,10 @@ func (p *parser) condition(t token) (Condition, error) {
 	var c Condition
 	rest := ""
 	switch {
-	case strings.HasPrefix(t.text, "header:"):
-		c.On, rest = "header", t.text[len("header:"):]
-	case strings.HasPrefix(t.text, "body:"):
-		c.On, rest = "body", t.text[len("body:"):]
+	case strings.HasPrefix(t.text, string(FieldHeader)+":"):
+		c.On, rest = FieldHeader, t.text[len(FieldHeader)+1:]
+	case strings.HasPrefix(t.text, string(FieldBody)+":"):
+		c.On, rest = FieldBody, t.text[len(FieldBody)+1:]
 	default:
 		return c, p.errf(t.pos, "unexpected %q: want a header: or body: condition, or \"=>\"", t.text)
 	}
@@ -208,24 +208,24 @@ func (p *parser) condition(t token) (Condition, error) {
 	if k < 0 {
 		c.Name = rest
 	} else {
-		c.Name, c.Op = rest[:k], rest[k:k+1]
+		c.Name, c.Op = rest[:k], Op(rest[k:k+1])
 		v, err := p.value(rest[k+1:], off+k+1)
 		if err != nil {
 			return c, err
 		}
 		c.Value = v
-		if c.Op == "~" {
+		if c.Op == OpMatch {
 			if _, err := regexp.Compile(v); err != nil {
 				return c, p.errf(off+k+1, "bad regular expression: %v", err)
 			}
 		}
 	}
 	switch c.On {
-	case "header":
+	case FieldHeader:
 		if !tokenRE.MatchString(c.Name) {
 			return c, p.errf(off, "header name %q: want an HTTP header name", c.Name)
 		}
-	case "body":
+	case FieldBody:
 		if !strings.HasPrefix(c.Name, "/") || strings.ContainsAny(c.Name, "\"\\") {
 			return c, p.errf(off, "body pointer %q: want a JSON pointer such as /identity/endpoint", c.Name)
 		}

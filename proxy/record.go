@@ -32,9 +32,8 @@ type Attempt struct {
 	Rule string `json:"rule,omitempty"`
 	// Action is the fired rule's actions as the grammar prints them.
 	Action string `json:"action,omitempty"`
-	// Outcome is answered, partial, reset, closed, hung, lost, client_gone
-	// or proxy_error.
-	Outcome string `json:"outcome"`
+	// Outcome is how the attempt ended (OutAnswered, ...).
+	Outcome Outcome `json:"outcome"`
 	// Status is the HTTP status sent (0: none).
 	Status int `json:"status"`
 	// ErrorCode is the errorCode of the error body sent (0: none).
@@ -58,7 +57,8 @@ type Attempt struct {
 	Timestamp  string  `json:"x_timestamp,omitempty"`
 	BodySHA256 string  `json:"body_sha256,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
-	ProxyError string  `json:"proxy_error,omitempty"`
+	// ProxyError is the ErrorKind of a proxy_error, or what else failed.
+	ProxyError string `json:"proxy_error,omitempty"`
 }
 
 // Redacted replaces what must never be recorded.
@@ -197,16 +197,19 @@ func (p *Proxy) recordLine(a Attempt) ([]byte, error) {
 	return p.scrub.JSON(p.scrub.Attempt(a))
 }
 
-// Outcomes of an attempt, as the record names them.
+// Outcome is how an attempt ended, as the record names it.
+type Outcome string
+
+// Outcomes of an attempt.
 const (
-	OutAnswered   = "answered"    // a whole answer was sent
-	OutPartial    = "partial"     // part of an answer, then the connection ended
-	OutReset      = "reset"       // connection reset (TCP RST), no answer
-	OutClosed     = "closed"      // connection closed, no answer
-	OutHung       = "hung"        // no answer until the client left or max-hang
-	OutLost       = "lost"        // the upstream executed, the answer was dropped
-	OutClientGone = "client_gone" // the client hung up before the answer
-	OutProxyError = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
+	OutAnswered   Outcome = "answered"    // a whole answer was sent
+	OutPartial    Outcome = "partial"     // part of an answer, then the connection ended
+	OutReset      Outcome = "reset"       // connection reset (TCP RST), no answer
+	OutClosed     Outcome = "closed"      // connection closed, no answer
+	OutHung       Outcome = "hung"        // no answer until the client left or max-hang
+	OutLost       Outcome = "lost"        // the upstream executed, the answer was dropped
+	OutClientGone Outcome = "client_gone" // the client hung up before the answer
+	OutProxyError Outcome = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
 )
 
 // finish completes the record of an attempt and stores it.

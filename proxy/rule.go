@@ -41,57 +41,83 @@ type Rule struct {
 
 // Condition is a header: or body: condition of a rule.
 type Condition struct {
-	// On is "header" or "body".
-	On string
+	// On is what the condition looks at: FieldHeader or FieldBody.
+	On Field
 	// Name is the header name, or a JSON pointer into the request body
 	// (e.g. "/identity/endpoint").
 	Name string
-	// Op is "" (present), "=" (equal) or "~" (matches the regular expression).
-	Op string
+	// Op is OpPresent, OpEqual or OpMatch.
+	Op Op
 	// Value is compared with the header value or the JSON value (a string
 	// as is, any other JSON value as its compact JSON text).
 	Value string
 }
 
+// Field is what a condition looks at, as the grammar spells it before
+// the colon.
+type Field string
+
+// The fields of a condition.
+const (
+	FieldHeader Field = "header" // a request header, by name
+	FieldBody   Field = "body"   // a value in the JSON request body, by JSON pointer
+)
+
+// Op is how a condition compares, as the grammar spells it.
+type Op string
+
+// The operators of a condition.
+const (
+	OpPresent Op = ""  // the header or the JSON value is there
+	OpEqual   Op = "=" // ... and equals Value
+	OpMatch   Op = "~" // ... and matches the regular expression Value
+)
+
+// ActionKind names an action of the grammar (sinch, status, ...).
+type ActionKind string
+
 // The action kinds.
 const (
-	ActSinch   = "sinch"   // the documented body of Code (Example: the published example)
-	ActStatus  = "status"  // the HTTP status Status
-	ActBody    = "body"    // a body of kind Body
-	ActHeader  = "header"  // the response header Name: Value
-	ActDelay   = "delay"   // wait Delay first
-	ActHang    = "hang"    // never answer (bounded by the proxy's max hang)
-	ActReset   = "reset"   // reset the connection (TCP RST)
-	ActClose   = "close"   // close the connection without an answer
-	ActPartial = "partial" // send Fraction of the answer, then Then
-	ActLose    = "lose"    // forward, let the upstream execute, drop the answer by Then
-	ActPass    = "pass"    // forward unchanged
+	ActSinch   ActionKind = "sinch"   // the documented body of Code (Example: the published example)
+	ActStatus  ActionKind = "status"  // the HTTP status Status
+	ActBody    ActionKind = "body"    // a body of kind Body
+	ActHeader  ActionKind = "header"  // the response header Name: Value
+	ActDelay   ActionKind = "delay"   // wait Delay first
+	ActHang    ActionKind = "hang"    // never answer (bounded by the proxy's max hang)
+	ActReset   ActionKind = "reset"   // reset the connection (TCP RST)
+	ActClose   ActionKind = "close"   // close the connection without an answer
+	ActPartial ActionKind = "partial" // send Fraction of the answer, then Then
+	ActLose    ActionKind = "lose"    // forward, let the upstream execute, drop the answer by Then
+	ActPass    ActionKind = "pass"    // forward unchanged
 )
+
+// BodyKind names a body of body(...).
+type BodyKind string
 
 // The body kinds of body(...).
 const (
-	BodyHTML         = "html"           // a gateway's HTML error page
-	BodyText         = "text"           // a plain-text error
-	BodyEmpty        = "empty"          // no body at all, Content-Type application/json
-	BodyNotJSON      = "notjson"        // Content-Type application/json, but not JSON
-	BodyCodeAsString = "code-as-string" // the sinch(...) body with errorCode as a JSON string
-	BodyHuge         = "huge"           // a 16 MiB JSON error body
+	BodyHTML         BodyKind = "html"           // a gateway's HTML error page
+	BodyText         BodyKind = "text"           // a plain-text error
+	BodyEmpty        BodyKind = "empty"          // no body at all, Content-Type application/json
+	BodyNotJSON      BodyKind = "notjson"        // Content-Type application/json, but not JSON
+	BodyCodeAsString BodyKind = "code-as-string" // the sinch(...) body with errorCode as a JSON string
+	BodyHuge         BodyKind = "huge"           // a 16 MiB JSON error body
 )
 
-var bodyKinds = []string{BodyHTML, BodyText, BodyEmpty, BodyNotJSON, BodyCodeAsString, BodyHuge}
+var bodyKinds = []BodyKind{BodyHTML, BodyText, BodyEmpty, BodyNotJSON, BodyCodeAsString, BodyHuge}
 
 // Action is one action of a rule; which fields count depends on Kind.
 type Action struct {
-	Kind     string
+	Kind     ActionKind
 	Code     int           // sinch
 	Example  bool          // sinch: the published example verbatim
 	Status   int           // status
-	Body     string        // body
+	Body     BodyKind      // body
 	Name     string        // header
 	Value    string        // header
 	Delay    time.Duration // delay
 	Fraction float64       // partial: in (0, 1)
-	Then     string        // partial: reset, close or hang; lose: reset or close
+	Then     ActionKind    // partial: reset, close or hang; lose: reset or close
 }
 
 // String prints the rule in the grammar ParseRule reads.
@@ -136,10 +162,10 @@ func (r Rule) Name() string {
 
 // String prints the condition as ParseRule reads it.
 func (c Condition) String() string {
-	if c.Op == "" {
-		return c.On + ":" + c.Name
+	if c.Op == OpPresent {
+		return string(c.On) + ":" + c.Name
 	}
-	return c.On + ":" + c.Name + c.Op + quote(c.Value)
+	return string(c.On) + ":" + c.Name + string(c.Op) + quote(c.Value)
 }
 
 // String prints the action as ParseRule reads it.
@@ -153,17 +179,17 @@ func (a Action) String() string {
 	case ActStatus:
 		return fmt.Sprintf("status(%d)", a.Status)
 	case ActBody:
-		return "body(" + a.Body + ")"
+		return "body(" + string(a.Body) + ")"
 	case ActHeader:
 		return "header(" + a.Name + "=" + quote(a.Value) + ")"
 	case ActDelay:
 		return "delay(" + a.Delay.String() + ")"
 	case ActPartial:
-		return "partial(" + strconv.FormatFloat(a.Fraction, 'g', -1, 64) + "," + a.Then + ")"
+		return "partial(" + strconv.FormatFloat(a.Fraction, 'g', -1, 64) + "," + string(a.Then) + ")"
 	case ActLose:
-		return "lose(" + a.Then + ")"
+		return "lose(" + string(a.Then) + ")"
 	}
-	return a.Kind
+	return string(a.Kind)
 }
 
 // quote leaves a value bare when ParseRule reads it back unchanged in every

@@ -62,8 +62,8 @@ func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
 	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	rule := p.begin(s, ac, r, body, nil)
 	if len(body) > MaxRequestBody {
-		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "request-too-large"
-		proxyError(w, http.StatusRequestEntityTooLarge, "request-too-large", "request body over %d bytes", MaxRequestBody)
+		ac.a.Outcome, ac.a.ProxyError = OutProxyError, string(KindRequestTooLarge)
+		proxyError(w, http.StatusRequestEntityTooLarge, KindRequestTooLarge, "request body over %d bytes", MaxRequestBody)
 		ac.a.Status = http.StatusRequestEntityTooLarge
 		return
 	}
