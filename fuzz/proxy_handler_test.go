@@ -47,7 +47,7 @@ var proxyFuzzRules = []string{
 func FuzzProxyHandler(f *testing.F) {
 	var rules []proxy.Rule
 	for _, text := range proxyFuzzRules {
-		r, err := proxy.Parse(text)
+		r, err := proxy.ParseRule(text)
 		if err != nil {
 			f.Fatalf("%s: %v", text, err)
 		}

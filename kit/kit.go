@@ -101,7 +101,7 @@ func Parse(data []byte) (*Kit, error) {
 			}
 		}
 		for j, text := range s.Rules {
-			r, err := proxy.Parse(text)
+			r, err := proxy.ParseRule(text)
 			if err != nil {
 				return nil, bad(fmt.Sprintf("rules[%d]", j), "%v", err)
 			}

@@ -192,7 +192,7 @@ func TestPythonSDKInterop_throughProxy(t *testing.T) {
 	p, err := proxy.New(proxy.Config{Handler: m, Credentials: []contracts.Credentials{mock.DefaultCredentials}, Seed: 1})
 	require.NoError(t, err)
 	defer p.Close()
-	rule, err := proxy.Parse("GET /verification/v1/verifications/id/* => sinch(50300)")
+	rule, err := proxy.ParseRule("GET /verification/v1/verifications/id/* => sinch(50300)")
 	require.NoError(t, err)
 	sess, err := p.NewSession("", []proxy.Rule{rule})
 	require.NoError(t, err)

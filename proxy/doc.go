@@ -5,7 +5,7 @@
 // truncated body, a delay, a hung, reset or closed connection, or an answer
 // lost after the upstream executed the request.
 //
-// Rules share one grammar (Parse, Rule.String) in the --rule flag, a rules
+// Rules share one grammar (ParseRule, Rule.String) in the --rule flag, a rules
 // file and the admin API. Sessions (POST /__vcheck/sessions) give each test
 // its own loopback port and rule counts; every attempt is recorded as one
 // JSON line with credentials redacted.

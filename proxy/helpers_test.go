@@ -88,7 +88,7 @@ func newHarnessVia(t *testing.T, inProcess bool, cfg Config, rules ...string) *h
 		cfg.Upstream = h.up.URL
 	}
 	for _, text := range rules {
-		r, err := Parse(text)
+		r, err := ParseRule(text)
 		require.NoError(t, err, text)
 		cfg.Rules = append(cfg.Rules, r)
 	}

@@ -27,7 +27,7 @@ func (d *discard) WriteHeader(s int)           { d.status = s }
 func (d *discard) Write(b []byte) (int, error) { d.n += int64(len(b)); return len(b), nil }
 
 func hugeProxy(t testing.TB) *Proxy {
-	r, err := Parse(`GET /x => sinch(50000), body(huge)`)
+	r, err := ParseRule(`GET /x => sinch(50000), body(huge)`)
 	require.NoError(t, err)
 	p, err := New(Config{Upstream: "http://127.0.0.1:1", Rules: []Rule{r}})
 	require.NoError(t, err)
@@ -110,9 +110,9 @@ func TestHuge_overLoopbackIsWhole(t *testing.T) {
 	assert.True(t, json.Valid(b))
 }
 
-func mustParse(t *testing.T, text string) Rule {
+func mustParse(t testing.TB, text string) Rule {
 	t.Helper()
-	r, err := Parse(text)
+	r, err := ParseRule(text)
 	require.NoError(t, err)
 	return r
 }

@@ -81,9 +81,9 @@ func TestSessions_expiryEndsTheSession(t *testing.T) {
 	require.Eventually(t, func() bool { _, ok := h.p.Session(info.ID); return !ok }, 5*time.Second, 5*time.Millisecond)
 }
 
-// TestNew_ruleLiteralsAreValidated builds rules in Go, skipping Parse: each
-// used to panic (or misfire) when a request came; now New and NewSession
-// refuse them with an error that names the rule.
+// TestNew_ruleLiteralsAreValidated builds rules in Go, skipping ParseRule:
+// each used to panic (or misfire) when a request came; now New and
+// NewSession refuse them with an error that names the rule.
 func TestNew_ruleLiteralsAreValidated(t *testing.T) {
 	t.Parallel()
 	ok := Action{Kind: ActSinch, Code: 50300}
@@ -120,7 +120,7 @@ func TestNew_ruleLiteralsAreValidated(t *testing.T) {
 			_, err = p.NewSession("", []Rule{tc.rule})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
-			var pe *ParseError
+			var pe *RuleError
 			if !errors.As(err, &pe) {
 				assert.Contains(t, err.Error(), "rule ")
 			}
@@ -136,7 +136,7 @@ func TestRule_validateAcceptsWhatParseReads(t *testing.T) {
 		`lost: POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`,
 		`p: GET /x header:X-A=1 => delay(1.5s), partial(0.5,hang) after=1 every=2 p=0.25`,
 	} {
-		r, err := Parse(text)
+		r, err := ParseRule(text)
 		require.NoError(t, err)
 		assert.NoError(t, r.Validate(), text)
 	}

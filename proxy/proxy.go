@@ -48,6 +48,29 @@ const (
 	AdminPrefix = "/__vcheck/"
 )
 
+// ErrorKind is the value of the HeaderError header: which of the proxy's
+// own failures an answer is. The record's ProxyError holds it too.
+type ErrorKind string
+
+// The proxy's own failures.
+const (
+	KindAdminForbidden      ErrorKind = "admin-forbidden"      // an admin request from another host or origin
+	KindNotFound            ErrorKind = "not-found"            // a path no admin endpoint serves
+	KindMethodNotAllowed    ErrorKind = "method-not-allowed"   // an admin path asked with a method it does not take
+	KindBadAdminRequest     ErrorKind = "bad-admin-request"    // an admin request body that is not what the endpoint reads
+	KindBadRule             ErrorKind = "bad-rule"             // a rule of a session request that does not parse
+	KindUnknownScenario     ErrorKind = "unknown-scenario"     // a session request for a scenario the proxy lacks
+	KindTooManySessions     ErrorKind = "too-many-sessions"    // MaxSessions sessions are alive
+	KindSessionFailed       ErrorKind = "session-failed"       // a session could not be started
+	KindUnknownSession      ErrorKind = "unknown-session"      // no such session (expired or deleted)
+	KindAdminAnswer         ErrorKind = "admin-answer"         // an admin answer could not be encoded
+	KindRequestTooLarge     ErrorKind = "request-too-large"    // a request body over MaxRequestBody
+	KindSideEffects         ErrorKind = "side-effects"         // a possible start not forwarded to a non-loopback upstream
+	KindBadRequest          ErrorKind = "bad-request"          // a request that cannot be forwarded
+	KindUpstreamUnreachable ErrorKind = "upstream-unreachable" // the upstream did not answer
+	KindUpstreamAnswer      ErrorKind = "upstream-answer"      // the upstream's answer was unreadable, too large or a panic
+)
+
 // StartPath is the path of the start request, the one that sends an SMS or
 // places a call on the real API.
 const StartPath = "/verification/v1/verifications"
@@ -103,6 +126,7 @@ type Proxy struct {
 	client   *http.Client
 	scrub    *Scrubber
 	seed     uint64
+	adminMux *http.ServeMux // the admin API's routes; serveAdmin guards them
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -179,6 +203,7 @@ func New(cfg Config) (*Proxy, error) {
 		sessions: map[string]*session{},
 	}
 	p.global = p.newSession("global", "", cfg.Rules)
+	p.adminMux = p.newAdminMux()
 	return p, nil
 }
 
@@ -226,17 +251,13 @@ func (p *Proxy) UpstreamIsLoopback() bool { return p.loopback }
 // session selected by the Vcheck-Session header, or the global rules.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
-		if why := adminRefusal(r); why != "" {
-			proxyError(w, http.StatusForbidden, "admin-forbidden", "admin API: %s (only this machine's own pages and clients may use it)", why)
-			return
-		}
-		p.admin(w, r)
+		p.serveAdmin(w, r)
 		return
 	}
 	if id := r.Header.Get(HeaderSession); id != "" {
 		s, ok := p.lookup(id)
 		if !ok {
-			proxyError(w, http.StatusNotFound, "unknown-session", "no session %q (expired or deleted?)", id)
+			proxyError(w, http.StatusNotFound, KindUnknownSession, "no session %q (expired or deleted?)", id)
 			return
 		}
 		p.serve(s, w, r)
@@ -276,9 +297,9 @@ func (p *Proxy) draw(prob float64) bool {
 
 // proxyError answers the proxy's own failure: a Vcheck-Proxy-Error header
 // and a plain-text body that no client can mistake for a Sinch error.
-func proxyError(w http.ResponseWriter, status int, kind, format string, args ...any) {
+func proxyError(w http.ResponseWriter, status int, kind ErrorKind, format string, args ...any) {
 	h := w.Header()
-	h.Set(HeaderError, kind)
+	h.Set(HeaderError, string(kind))
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

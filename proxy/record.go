@@ -32,9 +32,8 @@ type Attempt struct {
 	Rule string `json:"rule,omitempty"`
 	// Action is the fired rule's actions as the grammar prints them.
 	Action string `json:"action,omitempty"`
-	// Outcome is answered, partial, reset, closed, hung, lost, client_gone
-	// or proxy_error.
-	Outcome string `json:"outcome"`
+	// Outcome is how the attempt ended (OutAnswered, ...).
+	Outcome Outcome `json:"outcome"`
 	// Status is the HTTP status sent (0: none).
 	Status int `json:"status"`
 	// ErrorCode is the errorCode of the error body sent (0: none).
@@ -58,7 +57,8 @@ type Attempt struct {
 	Timestamp  string  `json:"x_timestamp,omitempty"`
 	BodySHA256 string  `json:"body_sha256,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
-	ProxyError string  `json:"proxy_error,omitempty"`
+	// ProxyError is the ErrorKind of a proxy_error, or what else failed.
+	ProxyError string `json:"proxy_error,omitempty"`
 }
 
 // Redacted replaces what must never be recorded.
@@ -196,3 +196,51 @@ func redactor(creds []contracts.Credentials) *strings.Replacer {
 func (p *Proxy) recordLine(a Attempt) ([]byte, error) {
 	return p.scrub.JSON(p.scrub.Attempt(a))
 }
+
+// Outcome is how an attempt ended, as the record names it.
+type Outcome string
+
+// Outcomes of an attempt.
+const (
+	OutAnswered   Outcome = "answered"    // a whole answer was sent
+	OutPartial    Outcome = "partial"     // part of an answer, then the connection ended
+	OutReset      Outcome = "reset"       // connection reset (TCP RST), no answer
+	OutClosed     Outcome = "closed"      // connection closed, no answer
+	OutHung       Outcome = "hung"        // no answer until the client left or max-hang
+	OutLost       Outcome = "lost"        // the upstream executed, the answer was dropped
+	OutClientGone Outcome = "client_gone" // the client hung up before the answer
+	OutProxyError Outcome = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
+)
+
+// finish completes the record of an attempt and stores it.
+func (p *Proxy) finish(s *session, ac *attemptCtx) {
+	a := &ac.a
+	a.DurationMS = ms(p.cfg.Now().Sub(ac.start))
+	if ns := ac.hungUpNS.Load(); ns > 0 {
+		v := ms(time.Duration(ns))
+		a.ClientHungUpMS = &v
+		if a.Outcome == "" {
+			a.Outcome = OutClientGone
+		}
+	}
+	// Scrubbed before it is stored: the admin API, the record and the kit
+	// all show this one copy.
+	*a = p.scrub.Attempt(*a)
+	s.mu.Lock()
+	if len(s.attempts) < MaxAttempts {
+		s.attempts = append(s.attempts, *a)
+	} else {
+		s.dropped++
+	}
+	s.mu.Unlock()
+	if p.cfg.Record != nil {
+		line, err := p.recordLine(*a)
+		if err == nil {
+			p.recMu.Lock()
+			_, _ = p.cfg.Record.Write(line)
+			p.recMu.Unlock()
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

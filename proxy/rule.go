@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 //
 //	[id:] METHOD PATH [header:/body: conditions] => action[, action] [times=N after=N every=N p=F]
 //
-// A Rule is plain data: Parse(r.String()) gives back r, field for field.
+// A Rule is plain data: ParseRule(r.String()) gives back r, field for field.
 type Rule struct {
 	// ID names the rule in the record and in error messages; optional.
 	ID string
@@ -42,550 +41,86 @@ type Rule struct {
 
 // Condition is a header: or body: condition of a rule.
 type Condition struct {
-	// On is "header" or "body".
-	On string
+	// On is what the condition looks at: FieldHeader or FieldBody.
+	On Field
 	// Name is the header name, or a JSON pointer into the request body
 	// (e.g. "/identity/endpoint").
 	Name string
-	// Op is "" (present), "=" (equal) or "~" (matches the regular expression).
-	Op string
+	// Op is OpPresent, OpEqual or OpMatch.
+	Op Op
 	// Value is compared with the header value or the JSON value (a string
 	// as is, any other JSON value as its compact JSON text).
 	Value string
 }
 
+// Field is what a condition looks at, as the grammar spells it before
+// the colon.
+type Field string
+
+// The fields of a condition.
+const (
+	FieldHeader Field = "header" // a request header, by name
+	FieldBody   Field = "body"   // a value in the JSON request body, by JSON pointer
+)
+
+// Op is how a condition compares, as the grammar spells it.
+type Op string
+
+// The operators of a condition.
+const (
+	OpPresent Op = ""  // the header or the JSON value is there
+	OpEqual   Op = "=" // ... and equals Value
+	OpMatch   Op = "~" // ... and matches the regular expression Value
+)
+
+// ActionKind names an action of the grammar (sinch, status, ...).
+type ActionKind string
+
 // The action kinds.
 const (
-	ActSinch   = "sinch"   // the documented body of Code (Example: the published example)
-	ActStatus  = "status"  // the HTTP status Status
-	ActBody    = "body"    // a body of kind Body
-	ActHeader  = "header"  // the response header Name: Value
-	ActDelay   = "delay"   // wait Delay first
-	ActHang    = "hang"    // never answer (bounded by the proxy's max hang)
-	ActReset   = "reset"   // reset the connection (TCP RST)
-	ActClose   = "close"   // close the connection without an answer
-	ActPartial = "partial" // send Fraction of the answer, then Then
-	ActLose    = "lose"    // forward, let the upstream execute, drop the answer by Then
-	ActPass    = "pass"    // forward unchanged
+	ActSinch   ActionKind = "sinch"   // the documented body of Code (Example: the published example)
+	ActStatus  ActionKind = "status"  // the HTTP status Status
+	ActBody    ActionKind = "body"    // a body of kind Body
+	ActHeader  ActionKind = "header"  // the response header Name: Value
+	ActDelay   ActionKind = "delay"   // wait Delay first
+	ActHang    ActionKind = "hang"    // never answer (bounded by the proxy's max hang)
+	ActReset   ActionKind = "reset"   // reset the connection (TCP RST)
+	ActClose   ActionKind = "close"   // close the connection without an answer
+	ActPartial ActionKind = "partial" // send Fraction of the answer, then Then
+	ActLose    ActionKind = "lose"    // forward, let the upstream execute, drop the answer by Then
+	ActPass    ActionKind = "pass"    // forward unchanged
 )
+
+// BodyKind names a body of body(...).
+type BodyKind string
 
 // The body kinds of body(...).
 const (
-	BodyHTML         = "html"           // a gateway's HTML error page
-	BodyText         = "text"           // a plain-text error
-	BodyEmpty        = "empty"          // no body at all, Content-Type application/json
-	BodyNotJSON      = "notjson"        // Content-Type application/json, but not JSON
-	BodyCodeAsString = "code-as-string" // the sinch(...) body with errorCode as a JSON string
-	BodyHuge         = "huge"           // a 16 MiB JSON error body
+	BodyHTML         BodyKind = "html"           // a gateway's HTML error page
+	BodyText         BodyKind = "text"           // a plain-text error
+	BodyEmpty        BodyKind = "empty"          // no body at all, Content-Type application/json
+	BodyNotJSON      BodyKind = "notjson"        // Content-Type application/json, but not JSON
+	BodyCodeAsString BodyKind = "code-as-string" // the sinch(...) body with errorCode as a JSON string
+	BodyHuge         BodyKind = "huge"           // a 16 MiB JSON error body
 )
 
-var bodyKinds = []string{BodyHTML, BodyText, BodyEmpty, BodyNotJSON, BodyCodeAsString, BodyHuge}
+var bodyKinds = []BodyKind{BodyHTML, BodyText, BodyEmpty, BodyNotJSON, BodyCodeAsString, BodyHuge}
 
 // Action is one action of a rule; which fields count depends on Kind.
 type Action struct {
-	Kind     string
+	Kind     ActionKind
 	Code     int           // sinch
 	Example  bool          // sinch: the published example verbatim
 	Status   int           // status
-	Body     string        // body
+	Body     BodyKind      // body
 	Name     string        // header
 	Value    string        // header
 	Delay    time.Duration // delay
 	Fraction float64       // partial: in (0, 1)
-	Then     string        // partial: reset, close or hang; lose: reset or close
+	Then     ActionKind    // partial: reset, close or hang; lose: reset or close
 }
 
-// ParseError is a malformed rule: it names the rule and the column (1-based,
-// in bytes) where the problem is.
-type ParseError struct {
-	Rule   string
-	Column int
-	Msg    string
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("rule %s: column %d: %s", e.Rule, e.Column, e.Msg)
-}
-
-// maxRuleLen bounds a rule's text.
-const maxRuleLen = 4096
-
-// maxDelay bounds delay(D).
-const maxDelay = time.Hour
-
-var (
-	idRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	methodRE = regexp.MustCompile(`^[A-Z]+$`)
-	tokenRE  = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-	kindRE   = regexp.MustCompile(`^[a-z]+$`)
-)
-
-type parser struct {
-	src  string
-	name string
-}
-
-func (p *parser) errf(pos int, format string, args ...any) error {
-	return &ParseError{Rule: p.name, Column: pos + 1, Msg: fmt.Sprintf(format, args...)}
-}
-
-// token is a piece of the rule text and its byte offset.
-type token struct {
-	text string
-	pos  int
-}
-
-// Parse reads one rule. A malformed rule gives a *ParseError.
-func Parse(s string) (Rule, error) {
-	p := &parser{src: s, name: strconv.Quote(s)}
-	if len(s) > maxRuleLen {
-		p.name = strconv.Quote(s[:40] + "...")
-		return Rule{}, p.errf(maxRuleLen, "longer than %d bytes", maxRuleLen)
-	}
-	toks, err := p.tokens(s, 0)
-	if err != nil {
-		return Rule{}, err
-	}
-	var r Rule
-	i := 0
-	if len(toks) > 0 && strings.HasSuffix(toks[0].text, ":") && idRE.MatchString(strings.TrimSuffix(toks[0].text, ":")) {
-		r.ID = strings.TrimSuffix(toks[0].text, ":")
-		p.name = strconv.Quote(r.ID)
-		i++
-	}
-	arrow := -1
-	for j := i; j < len(toks); j++ {
-		if toks[j].text == "=>" {
-			arrow = j
-			break
-		}
-	}
-	if arrow < 0 {
-		return Rule{}, p.errf(len(s), "no \"=>\": want [id:] METHOD PATH [conditions] => actions")
-	}
-	left := toks[i:arrow]
-	if len(left) == 0 {
-		return Rule{}, p.errf(toks[arrow].pos, "METHOD missing before \"=>\"")
-	}
-	if m := left[0].text; m != "*" && !methodRE.MatchString(m) {
-		return Rule{}, p.errf(left[0].pos, "method %q: want * or an upper-case method such as POST", m)
-	}
-	r.Method = left[0].text
-	if len(left) < 2 {
-		return Rule{}, p.errf(toks[arrow].pos, "PATH missing before \"=>\"")
-	}
-	if err := validPath(left[1].text); err != "" {
-		return Rule{}, p.errf(left[1].pos, "path %q: %s", left[1].text, err)
-	}
-	r.Path = left[1].text
-	for _, t := range left[2:] {
-		c, err := p.condition(t)
-		if err != nil {
-			return Rule{}, err
-		}
-		r.Conditions = append(r.Conditions, c)
-	}
-	end := toks[arrow].pos + 2
-	if err := p.actions(&r, end); err != nil {
-		return Rule{}, err
-	}
-	return r, nil
-}
-
-// tokens splits s[from:] at white space outside double quotes.
-func (p *parser) tokens(s string, from int) ([]token, error) {
-	var out []token
-	i := from
-	for i < len(s) {
-		if isSpace(s[i]) {
-			i++
-			continue
-		}
-		start := i
-		for i < len(s) && !isSpace(s[i]) {
-			if s[i] == '"' {
-				j, err := p.skipQuoted(s, i)
-				if err != nil {
-					return nil, err
-				}
-				i = j
-				continue
-			}
-			i++
-		}
-		out = append(out, token{s[start:i], start})
-	}
-	return out, nil
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' }
-
-// skipQuoted returns the offset just past the quoted string at s[i].
-func (p *parser) skipQuoted(s string, i int) (int, error) {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-	return 0, p.errf(i, "unterminated quoted string")
-}
-
-// value reads a bare or quoted value that makes up all of s (at pos).
-func (p *parser) value(s string, pos int) (string, error) {
-	if !strings.HasPrefix(s, `"`) {
-		if strings.Contains(s, `"`) {
-			return "", p.errf(pos, "value %q: quote a value with \" in it", s)
-		}
-		return s, nil
-	}
-	end, err := p.skipQuoted(s, 0)
-	if err != nil {
-		return "", p.errf(pos, "unterminated quoted string")
-	}
-	if end != len(s) {
-		return "", p.errf(pos+end, "unexpected %q after a quoted value", s[end:])
-	}
-	v, err := strconv.Unquote(s)
-	if err != nil {
-		return "", p.errf(pos, "bad quoted value %s", s)
-	}
-	return v, nil
-}
-
-func validPath(s string) string {
-	if s == "*" {
-		return ""
-	}
-	if !strings.HasPrefix(s, "/") {
-		return "want a path starting with / or *"
-	}
-	if strings.ContainsAny(s, "\"\\?#") {
-		return "no quotes, backslashes, query or fragment in a path pattern"
-	}
-	segs := strings.Split(s[1:], "/")
-	for i, seg := range segs {
-		if seg == "..." && i != len(segs)-1 {
-			return "\"...\" only as the last segment"
-		}
-		for _, c := range []byte(seg) {
-			if c < 0x21 || c > 0x7e {
-				return "printable ASCII only"
-			}
-		}
-	}
-	return ""
-}
-
-func (p *parser) condition(t token) (Condition, error) {
-	var c Condition
-	rest := ""
-	switch {
-	case strings.HasPrefix(t.text, "header:"):
-		c.On, rest = "header", t.text[len("header:"):]
-	case strings.HasPrefix(t.text, "body:"):
-		c.On, rest = "body", t.text[len("body:"):]
-	default:
-		return c, p.errf(t.pos, "unexpected %q: want a header: or body: condition, or \"=>\"", t.text)
-	}
-	off := t.pos + len(c.On) + 1
-	k := strings.IndexAny(rest, "=~")
-	if k < 0 {
-		c.Name = rest
-	} else {
-		c.Name, c.Op = rest[:k], rest[k:k+1]
-		v, err := p.value(rest[k+1:], off+k+1)
-		if err != nil {
-			return c, err
-		}
-		c.Value = v
-		if c.Op == "~" {
-			if _, err := regexp.Compile(v); err != nil {
-				return c, p.errf(off+k+1, "bad regular expression: %v", err)
-			}
-		}
-	}
-	switch c.On {
-	case "header":
-		if !tokenRE.MatchString(c.Name) {
-			return c, p.errf(off, "header name %q: want an HTTP header name", c.Name)
-		}
-	case "body":
-		if !strings.HasPrefix(c.Name, "/") || strings.ContainsAny(c.Name, "\"\\") {
-			return c, p.errf(off, "body pointer %q: want a JSON pointer such as /identity/endpoint", c.Name)
-		}
-	}
-	return c, nil
-}
-
-// actions parses "action[, action] [modifiers]" from p.src[at:].
-func (p *parser) actions(r *Rule, at int) error {
-	s := p.src
-	i := at
-	skip := func() {
-		for i < len(s) && isSpace(s[i]) {
-			i++
-		}
-	}
-	for {
-		skip()
-		start := i
-		for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
-			i++
-		}
-		name := s[start:i]
-		if name == "" {
-			if i >= len(s) {
-				return p.errf(i, "action missing after %q", strings.TrimSpace(s[:i]))
-			}
-			return p.errf(i, "unexpected %q: want an action such as sinch(50300)", string(s[i]))
-		}
-		var args []token
-		argPos := i
-		if i < len(s) && s[i] == '(' {
-			j, list, err := p.args(i)
-			if err != nil {
-				return err
-			}
-			args, i = list, j
-		}
-		a, err := p.action(name, start, args, argPos)
-		if err != nil {
-			return err
-		}
-		r.Actions = append(r.Actions, a)
-		skip()
-		if i < len(s) && s[i] == ',' {
-			i++
-			continue
-		}
-		break
-	}
-	if err := p.combination(r.Actions, at); err != nil {
-		return err
-	}
-	toks, err := p.tokens(s, i)
-	if err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	for _, t := range toks {
-		k, v, ok := strings.Cut(t.text, "=")
-		if !ok || !kindRE.MatchString(k) {
-			return p.errf(t.pos, "unexpected %q: want times=N, after=N, every=N or p=F", t.text)
-		}
-		if seen[k] {
-			return p.errf(t.pos, "%s given twice", k)
-		}
-		seen[k] = true
-		vpos := t.pos + len(k) + 1
-		switch k {
-		case "times", "after", "every":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 1_000_000 || strconv.Itoa(n) != v {
-				return p.errf(vpos, "%s=%q: want a whole number from 0 to 1000000", k, v)
-			}
-			if n == 0 && k != "after" {
-				return p.errf(vpos, "%s=0: want at least 1 (leave it out for no bound)", k)
-			}
-			switch k {
-			case "times":
-				r.Times = n
-			case "after":
-				r.After = n
-			case "every":
-				r.Every = n
-			}
-		case "p":
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(f > 0 && f <= 1) {
-				return p.errf(vpos, "p=%q: want a probability in (0, 1]", v)
-			}
-			r.P = f
-		default:
-			return p.errf(t.pos, "unknown modifier %q: want times, after, every or p", k)
-		}
-	}
-	return nil
-}
-
-// args reads "(a, b)" at s[i] == '(' and returns the offset past ')'.
-func (p *parser) args(i int) (int, []token, error) {
-	s := p.src
-	var out []token
-	start := i + 1
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '"':
-			k, err := p.skipQuoted(s, j)
-			if err != nil {
-				return 0, nil, err
-			}
-			j = k - 1
-		case ',', ')':
-			raw := s[start:j]
-			trimmed := strings.TrimLeft(raw, " \t")
-			pos := start + len(raw) - len(trimmed)
-			out = append(out, token{strings.TrimRight(trimmed, " \t"), pos})
-			if s[j] == ')' {
-				return j + 1, out, nil
-			}
-			start = j + 1
-		case '(':
-			return 0, nil, p.errf(j, "unexpected \"(\" inside an action's arguments")
-		}
-	}
-	return 0, nil, p.errf(i, "unclosed \"(\"")
-}
-
-func (p *parser) action(name string, pos int, args []token, argPos int) (Action, error) {
-	a := Action{Kind: name}
-	want := func(n int, form string) error {
-		if len(args) != n {
-			return p.errf(argPos, "%s: want %s", name, form)
-		}
-		return nil
-	}
-	switch name {
-	case ActHang, ActReset, ActClose, ActPass:
-		if err := want(0, name+" without arguments"); err != nil {
-			return a, err
-		}
-	case ActSinch:
-		if len(args) != 1 && len(args) != 2 {
-			return a, p.errf(argPos, "sinch: want sinch(CODE) or sinch(CODE,example)")
-		}
-		code, err := strconv.Atoi(args[0].text)
-		if err != nil || strconv.Itoa(code) != args[0].text {
-			return a, p.errf(args[0].pos, "sinch(%q): want a documented five-digit code", args[0].text)
-		}
-		if _, ok := catalog().Lookup(code); !ok {
-			return a, p.errf(args[0].pos, "sinch(%d): not a documented code (vcheck catalog lists them)", code)
-		}
-		a.Code = code
-		if len(args) == 2 {
-			if args[1].text != "example" {
-				return a, p.errf(args[1].pos, "sinch(%d,%q): the only variant is example", code, args[1].text)
-			}
-			a.Example = true
-		}
-	case ActStatus:
-		if err := want(1, "status(N)"); err != nil {
-			return a, err
-		}
-		n, err := strconv.Atoi(args[0].text)
-		if err != nil || n < 200 || n > 599 || strconv.Itoa(n) != args[0].text {
-			return a, p.errf(args[0].pos, "status(%q): want an HTTP status from 200 to 599", args[0].text)
-		}
-		a.Status = n
-	case ActBody:
-		if err := want(1, "body("+strings.Join(bodyKinds, "|")+")"); err != nil {
-			return a, err
-		}
-		if !contains(bodyKinds, args[0].text) {
-			return a, p.errf(args[0].pos, "body(%q): want one of %s", args[0].text, strings.Join(bodyKinds, ", "))
-		}
-		a.Body = args[0].text
-	case ActHeader:
-		if err := want(1, "header(Name=value)"); err != nil {
-			return a, err
-		}
-		n, v, ok := strings.Cut(args[0].text, "=")
-		if !ok || !tokenRE.MatchString(n) {
-			return a, p.errf(args[0].pos, "header(%q): want header(Name=value) with an HTTP header name", args[0].text)
-		}
-		val, err := p.value(v, args[0].pos+len(n)+1)
-		if err != nil {
-			return a, err
-		}
-		for _, c := range []byte(val) {
-			if c < 0x20 && c != '\t' || c == 0x7f {
-				return a, p.errf(args[0].pos+len(n)+1, "header %s: control characters are not allowed in a value", n)
-			}
-		}
-		a.Name, a.Value = n, val
-	case ActDelay:
-		if err := want(1, "delay(D), e.g. delay(1.5s)"); err != nil {
-			return a, err
-		}
-		d, err := time.ParseDuration(args[0].text)
-		if err != nil || d <= 0 || d > maxDelay {
-			return a, p.errf(args[0].pos, "delay(%q): want a duration such as 250ms, up to %v", args[0].text, maxDelay)
-		}
-		a.Delay = d
-	case ActPartial:
-		if err := want(2, "partial(FRACTION,reset|close|hang)"); err != nil {
-			return a, err
-		}
-		f, err := strconv.ParseFloat(args[0].text, 64)
-		if err != nil || !(f > 0 && f < 1) {
-			return a, p.errf(args[0].pos, "partial(%q,...): want a fraction between 0 and 1", args[0].text)
-		}
-		a.Fraction = f
-		if !contains([]string{ActReset, ActClose, ActHang}, args[1].text) {
-			return a, p.errf(args[1].pos, "partial(...,%q): want reset, close or hang", args[1].text)
-		}
-		a.Then = args[1].text
-	case ActLose:
-		if err := want(1, "lose(reset|close)"); err != nil {
-			return a, err
-		}
-		if !contains([]string{ActReset, ActClose}, args[0].text) {
-			return a, p.errf(args[0].pos, "lose(%q): want reset or close", args[0].text)
-		}
-		a.Then = args[0].text
-	default:
-		return a, p.errf(pos, "unknown action %q: want sinch, status, body, header, delay, hang, reset, close, partial, lose or pass", name)
-	}
-	return a, nil
-}
-
-// combination rejects action lists that say two things at once.
-func (p *parser) combination(acts []Action, at int) error {
-	n := map[string]int{}
-	var body string
-	for _, a := range acts {
-		n[a.Kind]++
-		if a.Kind == ActBody {
-			body = a.Body
-		}
-	}
-	for _, k := range []string{ActSinch, ActStatus, ActBody, ActDelay, ActPartial, ActLose, ActHang, ActReset, ActClose, ActPass} {
-		if n[k] > 1 {
-			return p.errf(at, "%s given twice", k)
-		}
-	}
-	answer := n[ActSinch] + n[ActStatus] + n[ActBody]
-	drop := n[ActHang] + n[ActReset] + n[ActClose]
-	switch {
-	case drop > 1:
-		return p.errf(at, "hang, reset and close exclude one another")
-	case drop > 0 && answer+n[ActPartial]+n[ActLose]+n[ActHeader]+n[ActPass] > 0:
-		return p.errf(at, "hang, reset and close send no answer: only delay goes with them")
-	case n[ActPass] > 0 && len(acts) > 1:
-		return p.errf(at, "pass goes alone")
-	case n[ActLose] > 0 && answer+n[ActPartial] > 0:
-		return p.errf(at, "lose drops the upstream's answer: no sinch, status, body or partial with it")
-	case n[ActSinch] > 0 && n[ActBody] > 0 && body != BodyCodeAsString && body != BodyHuge:
-		return p.errf(at, "sinch sets the body: only body(code-as-string) or body(huge) go with it")
-	case body == BodyCodeAsString && n[ActSinch] == 0:
-		return p.errf(at, "body(code-as-string) changes a sinch(CODE) body: add sinch(CODE)")
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// String prints the rule in the grammar Parse reads.
+// String prints the rule in the grammar ParseRule reads.
 func (r Rule) String() string {
 	var b strings.Builder
 	if r.ID != "" {
@@ -625,15 +160,15 @@ func (r Rule) Name() string {
 	return r.String()
 }
 
-// String prints the condition as Parse reads it.
+// String prints the condition as ParseRule reads it.
 func (c Condition) String() string {
-	if c.Op == "" {
-		return c.On + ":" + c.Name
+	if c.Op == OpPresent {
+		return string(c.On) + ":" + c.Name
 	}
-	return c.On + ":" + c.Name + c.Op + quote(c.Value)
+	return string(c.On) + ":" + c.Name + string(c.Op) + quote(c.Value)
 }
 
-// String prints the action as Parse reads it.
+// String prints the action as ParseRule reads it.
 func (a Action) String() string {
 	switch a.Kind {
 	case ActSinch:
@@ -644,20 +179,20 @@ func (a Action) String() string {
 	case ActStatus:
 		return fmt.Sprintf("status(%d)", a.Status)
 	case ActBody:
-		return "body(" + a.Body + ")"
+		return "body(" + string(a.Body) + ")"
 	case ActHeader:
 		return "header(" + a.Name + "=" + quote(a.Value) + ")"
 	case ActDelay:
 		return "delay(" + a.Delay.String() + ")"
 	case ActPartial:
-		return "partial(" + strconv.FormatFloat(a.Fraction, 'g', -1, 64) + "," + a.Then + ")"
+		return "partial(" + strconv.FormatFloat(a.Fraction, 'g', -1, 64) + "," + string(a.Then) + ")"
 	case ActLose:
-		return "lose(" + a.Then + ")"
+		return "lose(" + string(a.Then) + ")"
 	}
-	return a.Kind
+	return string(a.Kind)
 }
 
-// quote leaves a value bare when Parse reads it back unchanged in every
+// quote leaves a value bare when ParseRule reads it back unchanged in every
 // place a value appears, and quotes it otherwise.
 func quote(v string) string {
 	if v == "" || strings.Contains(v, "=>") {
@@ -671,35 +206,17 @@ func quote(v string) string {
 	return v
 }
 
-// ParseRules reads a rules file: one rule per line, blank lines and lines
-// starting with # ignored. An error names the line.
-func ParseRules(name, text string) ([]Rule, error) {
-	var out []Rule
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		r, err := Parse(line)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
 // catalog is the documented contract the rules name codes from.
 func catalog() *contracts.Catalog { return contracts.DefaultCatalog() }
 
-// Validate reports whether r is a rule Parse could have read, with an
-// error that names it. A Rule built in Go skips Parse, so a bad regular
+// Validate reports whether r is a rule ParseRule could have read, with an
+// error that names it. A Rule built in Go skips ParseRule, so a bad regular
 // expression, an action without its fields, a negative count or a field
 // its action kind does not use would otherwise surface as a panic or a
 // silent misfire when a request comes; New and NewSession call it.
 func (r Rule) Validate() error {
 	text := r.String()
-	back, err := Parse(text)
+	back, err := ParseRule(text)
 	if err != nil {
 		return err
 	}

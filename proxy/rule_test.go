@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParse_designExamples(t *testing.T) {
+func TestParseRule_designExamples(t *testing.T) {
 	t.Parallel()
-	r, err := Parse(`lost:    POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`)
+	r, err := ParseRule(`lost:    POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`)
 	require.NoError(t, err)
 	assert.Equal(t, Rule{
 		ID: "lost", Method: "POST", Path: "/verification/v1/verifications",
@@ -23,11 +23,11 @@ func TestParse_designExamples(t *testing.T) {
 	}, r)
 	assert.Equal(t, `lost: POST /verification/v1/verifications body:/reference~.+ => lose(reset) times=1`, r.String())
 
-	r, err = Parse(`gateway: GET /verification/v1/verifications/id/* => status(502), body(html)`)
+	r, err = ParseRule(`gateway: GET /verification/v1/verifications/id/* => status(502), body(html)`)
 	require.NoError(t, err)
 	assert.Equal(t, []Action{{Kind: ActStatus, Status: 502}, {Kind: ActBody, Body: BodyHTML}}, r.Actions)
 
-	r, err = Parse(`* /verification/v1/... header:X-Flaky="yes please" => sinch(50300,example), header(Retry-After=2), delay(1.5s), partial(0.25,hang) after=1 every=2 p=0.5`)
+	r, err = ParseRule(`* /verification/v1/... header:X-Flaky="yes please" => sinch(50300,example), header(Retry-After=2), delay(1.5s), partial(0.25,hang) after=1 every=2 p=0.5`)
 	require.NoError(t, err)
 	assert.Equal(t, "yes please", r.Conditions[0].Value)
 	assert.Equal(t, Action{Kind: ActDelay, Delay: 1500 * time.Millisecond}, r.Actions[2])
@@ -35,12 +35,12 @@ func TestParse_designExamples(t *testing.T) {
 	assert.Equal(t, 1, r.After)
 	assert.Equal(t, 2, r.Every)
 	assert.Equal(t, 0.5, r.P)
-	again, err := Parse(r.String())
+	again, err := ParseRule(r.String())
 	require.NoError(t, err)
 	assert.Equal(t, r, again)
 }
 
-func TestParse_errorsNameRuleAndColumn(t *testing.T) {
+func TestParseRule_errorsNameRuleAndColumn(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, rule, want string
@@ -74,9 +74,9 @@ func TestParse_errorsNameRuleAndColumn(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse(tc.rule)
+			_, err := ParseRule(tc.rule)
 			require.Error(t, err)
-			var pe *ParseError
+			var pe *RuleError
 			require.True(t, errors.As(err, &pe))
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Equal(t, tc.col, pe.Column, err.Error())
@@ -115,5 +115,53 @@ func TestPathMatches(t *testing.T) {
 		{"/verification/v1/verifications/*/number/*", "/verification/v1/verifications/sms/number/+46", true},
 	} {
 		assert.Equal(t, tc.want, pathMatches(tc.pattern, tc.path), "%s %s", tc.pattern, tc.path)
+	}
+}
+
+// TestParseRule_errorMessagesPinned pins whole messages, one or more per
+// action and per combination rule, so that a change to how the parser is
+// organised cannot change what a user reads.
+func TestParseRule_errorMessagesPinned(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ rule, want string }{
+		{`GET /a => hang(1)`, `rule "GET /a => hang(1)": column 15: hang: want hang without arguments`},
+		{`GET /a => reset()`, `rule "GET /a => reset()": column 16: reset: want reset without arguments`},
+		{`GET /a => close(x)`, `rule "GET /a => close(x)": column 16: close: want close without arguments`},
+		{`GET /a => pass(x)`, `rule "GET /a => pass(x)": column 15: pass: want pass without arguments`},
+		{`GET /a => sinch()`, `rule "GET /a => sinch()": column 17: sinch(""): want a documented five-digit code`},
+		{`GET /a => sinch(1,2,3)`, `rule "GET /a => sinch(1,2,3)": column 16: sinch: want sinch(CODE) or sinch(CODE,example)`},
+		{`GET /a => sinch(abc)`, `rule "GET /a => sinch(abc)": column 17: sinch("abc"): want a documented five-digit code`},
+		{`GET /a => sinch(50500)`, `rule "GET /a => sinch(50500)": column 17: sinch(50500): not a documented code (vcheck catalog lists them)`},
+		{`GET /a => sinch(50300,x)`, `rule "GET /a => sinch(50300,x)": column 23: sinch(50300,"x"): the only variant is example`},
+		{`GET /a => status`, `rule "GET /a => status": column 17: status: want status(N)`},
+		{`GET /a => status(1,2)`, `rule "GET /a => status(1,2)": column 17: status: want status(N)`},
+		{`GET /a => status(600)`, `rule "GET /a => status(600)": column 18: status("600"): want an HTTP status from 200 to 599`},
+		{`GET /a => body`, `rule "GET /a => body": column 15: body: want body(html|text|empty|notjson|code-as-string|huge)`},
+		{`GET /a => body(xml)`, `rule "GET /a => body(xml)": column 16: body("xml"): want one of html, text, empty, notjson, code-as-string, huge`},
+		{`GET /a => header`, `rule "GET /a => header": column 17: header: want header(Name=value)`},
+		{`GET /a => header(X)`, `rule "GET /a => header(X)": column 18: header("X"): want header(Name=value) with an HTTP header name`},
+		{`GET /a => header(X=a"b)`, `rule "GET /a => header(X=a\"b)": column 21: unterminated quoted string`},
+		{`GET /a => header(X="a\u0001")`, `rule "GET /a => header(X=\"a\\u0001\")": column 20: header X: control characters are not allowed in a value`},
+		{`GET /a => delay`, `rule "GET /a => delay": column 16: delay: want delay(D), e.g. delay(1.5s)`},
+		{`GET /a => delay(2h)`, `rule "GET /a => delay(2h)": column 17: delay("2h"): want a duration such as 250ms, up to 1h0m0s`},
+		{`GET /a => partial(0.5)`, `rule "GET /a => partial(0.5)": column 18: partial: want partial(FRACTION,reset|close|hang)`},
+		{`GET /a => partial(1,reset)`, `rule "GET /a => partial(1,reset)": column 19: partial("1",...): want a fraction between 0 and 1`},
+		{`GET /a => partial(0.5,pass)`, `rule "GET /a => partial(0.5,pass)": column 23: partial(...,"pass"): want reset, close or hang`},
+		{`GET /a => lose`, `rule "GET /a => lose": column 15: lose: want lose(reset|close)`},
+		{`GET /a => lose(hang)`, `rule "GET /a => lose(hang)": column 16: lose("hang"): want reset or close`},
+		{`GET /a => sinc(50300)`, `rule "GET /a => sinc(50300)": column 11: unknown action "sinc": want sinch, status, body, header, delay, hang, reset, close, partial, lose or pass`},
+		{`GET /a => sinch(50300), sinch(50300)`, `rule "GET /a => sinch(50300), sinch(50300)": column 10: sinch given twice`},
+		{`GET /a => hang, reset`, `rule "GET /a => hang, reset": column 10: hang, reset and close exclude one another`},
+		{`GET /a => lose(reset), status(500)`, `rule "GET /a => lose(reset), status(500)": column 10: lose drops the upstream's answer: no sinch, status, body or partial with it`},
+		{`GET /a => sinch(50300), body(html)`, `rule "GET /a => sinch(50300), body(html)": column 10: sinch sets the body: only body(code-as-string) or body(huge) go with it`},
+		{`GET /a => sinch(50300) x`, `rule "GET /a => sinch(50300) x": column 24: unexpected "x": want times=N, after=N, every=N or p=F`},
+		{`GET /a => sinch(50300`, `rule "GET /a => sinch(50300": column 16: unclosed "("`},
+		{`GET /a => sinch((50300)`, `rule "GET /a => sinch((50300)": column 17: unexpected "(" inside an action's arguments`},
+		{`GET /a => ,`, `rule "GET /a => ,": column 11: unexpected ",": want an action such as sinch(50300)`},
+	} {
+		_, err := ParseRule(tc.rule)
+		if assert.Error(t, err, tc.rule) {
+			assert.Equal(t, tc.want, err.Error())
+		}
 	}
 }

@@ -1,37 +1,21 @@
 package proxy
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
-)
-
-// Outcomes of an attempt, as the record names them.
-const (
-	OutAnswered   = "answered"    // a whole answer was sent
-	OutPartial    = "partial"     // part of an answer, then the connection ended
-	OutReset      = "reset"       // connection reset (TCP RST), no answer
-	OutClosed     = "closed"      // connection closed, no answer
-	OutHung       = "hung"        // no answer until the client left or max-hang
-	OutLost       = "lost"        // the upstream executed, the answer was dropped
-	OutClientGone = "client_gone" // the client hung up before the answer
-	OutProxyError = "proxy_error" // the proxy's own failure (Vcheck-Proxy-Error)
 )
 
 // maxParsedBody bounds what the record parses of an answer for its errorCode.
@@ -78,8 +62,8 @@ func (p *Proxy) serve(s *session, w http.ResponseWriter, r *http.Request) {
 	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	rule := p.begin(s, ac, r, body, nil)
 	if len(body) > MaxRequestBody {
-		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "request-too-large"
-		proxyError(w, http.StatusRequestEntityTooLarge, "request-too-large", "request body over %d bytes", MaxRequestBody)
+		ac.a.Outcome, ac.a.ProxyError = OutProxyError, string(KindRequestTooLarge)
+		proxyError(w, http.StatusRequestEntityTooLarge, KindRequestTooLarge, "request body over %d bytes", MaxRequestBody)
 		ac.a.Status = http.StatusRequestEntityTooLarge
 		return
 	}
@@ -166,97 +150,6 @@ func (p *Proxy) begin(s *session, ac *attemptCtx, r *http.Request, body []byte, 
 		return &rule
 	}
 	return nil
-}
-
-func matches(c *compiled, r *http.Request, jsonBody func() (any, error)) bool {
-	if c.Method != "*" && c.Method != r.Method {
-		return false
-	}
-	if !pathMatches(c.Path, r.URL.Path) {
-		return false
-	}
-	for i, cond := range c.Conditions {
-		var v string
-		var present bool
-		switch cond.On {
-		case "header":
-			vals := r.Header.Values(cond.Name)
-			present = len(vals) > 0
-			v = strings.Join(vals, ", ")
-		case "body":
-			doc, err := jsonBody()
-			if err != nil {
-				return false
-			}
-			v, present = pointer(doc, cond.Name)
-		}
-		switch {
-		case !present:
-			return false
-		case cond.Op == "=" && v != cond.Value:
-			return false
-		case cond.Op == "~" && !c.res[i].MatchString(v):
-			return false
-		}
-	}
-	return true
-}
-
-// pathMatches matches a path pattern: "*" one segment, a last "..." any rest.
-func pathMatches(pattern, path string) bool {
-	if pattern == "*" {
-		return true
-	}
-	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
-	xs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	for i, seg := range ps {
-		if seg == "..." && i == len(ps)-1 {
-			return true
-		}
-		if i >= len(xs) {
-			return false
-		}
-		if seg == "*" {
-			if xs[i] == "" {
-				return false
-			}
-			continue
-		}
-		if seg != xs[i] {
-			return false
-		}
-	}
-	return len(xs) == len(ps)
-}
-
-// pointer resolves a JSON pointer: a string as is, any other value as
-// compact JSON.
-func pointer(doc any, ptr string) (string, bool) {
-	cur := doc
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch v := cur.(type) {
-		case map[string]any:
-			next, ok := v[tok]
-			if !ok {
-				return "", false
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(v) {
-				return "", false
-			}
-			cur = v[i]
-		default:
-			return "", false
-		}
-	}
-	if s, ok := cur.(string); ok {
-		return s, true
-	}
-	b, _ := json.Marshal(cur)
-	return string(b), true
 }
 
 // act carries out the actions of the rule that fired (none: pass).
@@ -358,283 +251,6 @@ func (p *Proxy) wait(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
-
-// forward sends the request to the upstream and reads its answer, bounded.
-// On failure it answers a proxy error and reports false.
-func (p *Proxy) forward(ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
-	if m, ok := mayStart(r); ok && !p.loopback && !p.cfg.AllowSideEffects {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "side-effects", http.StatusForbidden
-		proxyError(w, http.StatusForbidden, "side-effects", "not forwarding a %.20q request to the non-loopback upstream %s: it could start a real verification; pass --allow-side-effects to allow it", m, p.up.Host)
-		return nil, false
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), UpstreamTimeout)
-	defer cancel()
-	if p.cfg.Handler != nil {
-		return p.forwardInProcess(ctx, ac, w, r, body)
-	}
-	target := p.up.Scheme + "://" + p.up.Host + p.up.EscapedPath() + r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	out, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(body))
-	if err != nil {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "bad-request", http.StatusBadRequest
-		proxyError(w, http.StatusBadRequest, "bad-request", "cannot forward: %v", err)
-		return nil, false
-	}
-	endToEnd(out.Header, r.Header)
-	out.ContentLength = int64(len(body))
-	resp, err := p.client.Do(out)
-	if err != nil {
-		if r.Context().Err() != nil {
-			ac.sawHangUp(p.cfg.Now())
-			ac.a.Outcome = OutClientGone
-			return nil, false
-		}
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-unreachable", http.StatusBadGateway
-		proxyError(w, http.StatusBadGateway, "upstream-unreachable", "upstream %s: %v", p.up.Host, errors.Unwrap(err))
-		return nil, false
-	}
-	defer resp.Body.Close()
-	ac.a.Upstream = true
-	ac.a.UpstreamStatus = resp.StatusCode
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxUpstreamBody+1))
-	if err != nil || len(b) > MaxUpstreamBody {
-		upstreamAnswerError(ac, w)
-		return nil, false
-	}
-	h := make(http.Header, len(resp.Header))
-	endToEnd(h, resp.Header)
-	delete(h, "Content-Length") // the proxy sets its own
-	return &answer{status: resp.StatusCode, header: h, body: b}, true
-}
-
-func upstreamAnswerError(ac *attemptCtx, w http.ResponseWriter) {
-	ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
-	proxyError(w, http.StatusBadGateway, "upstream-answer", "upstream answer unreadable or over %d bytes", MaxUpstreamBody)
-}
-
-// forwardInProcess hands the request to the in-process upstream
-// (Config.Handler) and captures its answer, bounded as over HTTP. The
-// request keeps its Host, so links in the answer name the proxy.
-func (p *Proxy) forwardInProcess(ctx context.Context, ac *attemptCtx, w http.ResponseWriter, r *http.Request, body []byte) (*answer, bool) {
-	in := r.WithContext(ctx)
-	in.Header = make(http.Header, len(r.Header))
-	endToEnd(in.Header, r.Header)
-	in.Body = io.NopCloser(bytes.NewReader(body))
-	in.ContentLength = int64(len(body))
-	in.TransferEncoding = nil
-	in.Close = false
-	capt := &captured{header: http.Header{}}
-	if v := callHandler(p.cfg.Handler, capt, in); v != nil {
-		ac.a.Outcome, ac.a.ProxyError, ac.a.Status = OutProxyError, "upstream-answer", http.StatusBadGateway
-		proxyError(w, http.StatusBadGateway, "upstream-answer", "the in-process upstream failed: %v", v)
-		return nil, false
-	}
-	if capt.over {
-		upstreamAnswerError(ac, w)
-		return nil, false
-	}
-	if capt.status == 0 {
-		capt.status = http.StatusOK
-	}
-	ac.a.Upstream = true
-	ac.a.UpstreamStatus = capt.status
-	if r.Context().Err() != nil { // the client left while the upstream ran
-		ac.sawHangUp(p.cfg.Now())
-		ac.a.Outcome = OutClientGone
-		return nil, false
-	}
-	h := make(http.Header, len(capt.header))
-	endToEnd(h, capt.header)
-	delete(h, "Content-Length") // the proxy sets its own
-	return &answer{status: capt.status, header: h, body: capt.body}, true
-}
-
-// callHandler runs h and returns what it panicked with, if it did: for
-// the client that is a broken answer (502 upstream-answer), as a broken
-// connection would be over HTTP, not a crash of the proxy.
-func callHandler(h http.Handler, w http.ResponseWriter, r *http.Request) (panicked any) {
-	defer func() { panicked = recover() }()
-	h.ServeHTTP(w, r)
-	return nil
-}
-
-// captured is the ResponseWriter of the in-process upstream: it keeps the
-// status, the headers and at most MaxUpstreamBody bytes of the body.
-type captured struct {
-	header http.Header
-	status int
-	body   []byte
-	over   bool
-}
-
-func (c *captured) Header() http.Header { return c.header }
-
-func (c *captured) WriteHeader(status int) {
-	if c.status == 0 {
-		c.status = status
-	}
-}
-
-func (c *captured) Write(b []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	if len(c.body)+len(b) > MaxUpstreamBody {
-		c.over = true
-		return 0, errAnswerTooLarge
-	}
-	c.body = append(c.body, b...)
-	return len(b), nil
-}
-
-var errAnswerTooLarge = fmt.Errorf("upstream answer over %d bytes", MaxUpstreamBody)
-
-// endToEnd copies the end-to-end headers of src into dst: neither the
-// hop-by-hop ones nor those the Connection header names (RFC 9110 section
-// 7.6.1), which concern only one connection and stop at the proxy.
-func endToEnd(dst, src http.Header) {
-	var named []string
-	for _, v := range src["Connection"] {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				named = append(named, http.CanonicalHeaderKey(f))
-			}
-		}
-	}
-	for k, v := range src {
-		if !hopHeader(k) && !slices.Contains(named, k) {
-			dst[k] = v
-		}
-	}
-}
-
-func hopHeader(k string) bool {
-	switch http.CanonicalHeaderKey(k) {
-	case "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade", HeaderSession:
-		return true
-	}
-	return false
-}
-
-// terminate ends the connection without an answer: reset, close or hang.
-func (p *Proxy) terminate(s *session, ac *attemptCtx, w http.ResponseWriter, how string) {
-	conn, _, err := hijack(w)
-	if err != nil {
-		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
-		return
-	}
-	switch how {
-	case ActReset:
-		resetConn(conn)
-		ac.a.Outcome = OutReset
-	case ActClose:
-		_ = conn.Close()
-		ac.a.Outcome = OutClosed
-	case ActHang:
-		p.hang(s, ac, conn)
-		ac.a.Outcome = OutHung
-	}
-}
-
-// hang holds conn until the client hangs up, max-hang passes or the
-// session ends, then closes it; a hang-up is recorded with its time.
-func (p *Proxy) hang(s *session, ac *attemptCtx, conn net.Conn) {
-	defer conn.Close()
-	if !s.hold(conn) {
-		return
-	}
-	defer s.release(conn)
-	_ = conn.SetReadDeadline(time.Now().Add(p.cfg.MaxHang))
-	buf := make([]byte, 512)
-	for {
-		if _, err := conn.Read(buf); err != nil {
-			var ne net.Error
-			if !(errors.As(err, &ne) && ne.Timeout()) {
-				ac.sawHangUp(p.cfg.Now())
-			}
-			return
-		}
-	}
-}
-
-func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("the server does not support hijacking (HTTP/2?)")
-	}
-	return hj.Hijack()
-}
-
-// resetConn closes conn with a TCP RST (SO_LINGER 0) where it can.
-func resetConn(conn net.Conn) {
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-// sendPartial writes the status line, the headers with the full
-// Content-Length and a fraction of the body, then resets, closes or hangs.
-func (p *Proxy) sendPartial(s *session, ac *attemptCtx, w http.ResponseWriter, ans *answer, a *Action) {
-	conn, rw, err := hijack(w)
-	if err != nil {
-		ac.a.Outcome, ac.a.ProxyError = OutProxyError, "cannot hijack: "+err.Error()
-		return
-	}
-	n := int(float64(ans.size()) * a.Fraction)
-	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\n", ans.status, http.StatusText(ans.status))
-	ans.header.Set("Content-Length", strconv.Itoa(ans.size()))
-	ans.header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	_ = ans.header.Write(rw)
-	_, _ = rw.WriteString("\r\n")
-	_ = ans.writeBody(rw, n)
-	_ = rw.Flush()
-	ac.a.Outcome = OutPartial
-	ac.a.BytesSent = n
-	switch a.Then {
-	case ActReset:
-		resetConn(conn)
-	case ActClose:
-		_ = conn.Close()
-	case ActHang:
-		p.hang(s, ac, conn)
-	}
-}
-
-// finish completes the record of an attempt and stores it.
-func (p *Proxy) finish(s *session, ac *attemptCtx) {
-	a := &ac.a
-	a.DurationMS = ms(p.cfg.Now().Sub(ac.start))
-	if ns := ac.hungUpNS.Load(); ns > 0 {
-		v := ms(time.Duration(ns))
-		a.ClientHungUpMS = &v
-		if a.Outcome == "" {
-			a.Outcome = OutClientGone
-		}
-	}
-	// Scrubbed before it is stored: the admin API, the record and the kit
-	// all show this one copy.
-	*a = p.scrub.Attempt(*a)
-	s.mu.Lock()
-	if len(s.attempts) < MaxAttempts {
-		s.attempts = append(s.attempts, *a)
-	} else {
-		s.dropped++
-	}
-	s.mu.Unlock()
-	if p.cfg.Record != nil {
-		line, err := p.recordLine(*a)
-		if err == nil {
-			p.recMu.Lock()
-			_, _ = p.cfg.Record.Write(line)
-			p.recMu.Unlock()
-		}
-	}
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // SessionPortVar in a header(...) value becomes the port the request came
 // to, so that a redirect can name the same server under another host name

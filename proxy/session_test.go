@@ -43,7 +43,7 @@ func sessionState(t *testing.T, method, admin, id string) SessionState {
 
 func TestSessions_parallelSessionsAreIsolated(t *testing.T) {
 	t.Parallel()
-	rule, err := Parse(`flaky: * /verification/v1/... => sinch(50300) times=2`)
+	rule, err := ParseRule(`flaky: * /verification/v1/... => sinch(50300) times=2`)
 	require.NoError(t, err)
 	h := newHarness(t, Config{Scenarios: map[string][]Rule{"retry.503-twice": {rule}}})
 	var wg sync.WaitGroup

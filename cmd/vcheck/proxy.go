@@ -80,7 +80,7 @@ func runProxy(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	cfg := proxy.Config{Seed: *seed, MaxHang: *maxHang, AllowSideEffects: *allow}
 	for i, text := range rules {
-		r, err := proxy.Parse(text)
+		r, err := proxy.ParseRule(text)
 		if err != nil {
 			return usagef("--rule #%d: %v", i+1, err)
 		}
