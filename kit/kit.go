@@ -1,11 +1,14 @@
 // Package kit is vcheck's SDK error-handling kit: the scenarios of
 // fixtures/sdkkit.json, the runner that drives an SDK adapter through the
-// chaos proxy (one session per scenario), and the reports (JSON, JUnit,
-// Markdown, and a matrix across SDKs).
+// chaos proxy (one session per scenario), the judge that turns an
+// adapter's observation and the proxy's record into a cell (Judge), and
+// the reports (JSON, JUnit, Markdown, and a matrix across SDKs).
 //
-// It imports proxy (the sessions), conformance (the judge, JudgeKit),
-// contracts and fixtures; never mock: whoever runs the kit starts the
-// upstream (cmd/vcheck starts the embedded mock) and passes its URL.
+// It imports proxy (the sessions), contracts and fixtures; never mock:
+// whoever runs the kit starts the upstream (cmd/vcheck starts the embedded
+// mock) and passes its URL. It does not import conformance either: the
+// kit's judge is its own, so the kit builds neither the generators nor
+// libopenapi.
 package kit
 
 import (
@@ -15,7 +18,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/fixtures"
 	"github.com/vcheck/vcheck/proxy"
 )
@@ -32,14 +34,14 @@ var Groups = []string{"surface", "retry", "time", "body", "auth"}
 
 // Scenario is one kit scenario.
 type Scenario struct {
-	ID        string                `json:"id"`
-	Group     string                `json:"group"`
-	Level     string                `json:"level"`
-	Why       string                `json:"why"`
-	Operation string                `json:"operation"`
-	Input     map[string]string     `json:"input"`
-	Rules     []string              `json:"rules"`
-	Expect    conformance.KitExpect `json:"expect"`
+	ID        string            `json:"id"`
+	Group     string            `json:"group"`
+	Level     string            `json:"level"`
+	Why       string            `json:"why"`
+	Operation string            `json:"operation"`
+	Input     map[string]string `json:"input"`
+	Rules     []string          `json:"rules"`
+	Expect    Expect            `json:"expect"`
 
 	rules []proxy.Rule
 }
@@ -56,7 +58,7 @@ type Kit struct {
 }
 
 // results is every result an expectation may name.
-var results = []string{conformance.KitSuccess, conformance.KitAPIError, conformance.KitTimeout, conformance.KitTransportError, conformance.KitParseError}
+var results = []string{OutcomeSuccess, OutcomeAPIError, OutcomeTimeout, OutcomeTransportError, OutcomeParseError}
 
 // Load reads the embedded kit.
 func Load() (*Kit, error) { return Parse(fixtures.SDKKit()) }

@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/fixtures"
 )
@@ -61,19 +60,19 @@ func fakeAdapter() {
 		if on := os.Getenv("VCHECK_FAKE_ON"); on == line.ID || on == "*" {
 			misbehave(os.Getenv("VCHECK_FAKE_FAULT"), line)
 		}
-		obs := conformance.KitObservation{ID: line.ID}
+		obs := Observation{ID: line.ID}
 		c := &http.Client{Timeout: time.Duration(line.TimeoutMS) * time.Millisecond}
 		resp, err := c.Get(line.BaseURL + "/verification/v1/verifications/id/1")
 		switch {
 		case err != nil && os.IsTimeout(err):
-			obs.Result = conformance.KitTimeout
+			obs.Result = OutcomeTimeout
 		case err != nil:
-			obs.Result = conformance.KitTransportError
+			obs.Result = OutcomeTransportError
 		case resp.StatusCode < 300:
-			obs.Result = conformance.KitSuccess
+			obs.Result = OutcomeSuccess
 		default:
 			b, _ := io.ReadAll(resp.Body)
-			obs.Result, obs.Status = conformance.KitAPIError, resp.StatusCode
+			obs.Result, obs.Status = OutcomeAPIError, resp.StatusCode
 			if e := contracts.ParseErrorBody(b); e.Code != 0 {
 				obs.Error = map[string]any{"errorCode": e.Code, "message": e.Message}
 			}
@@ -175,12 +174,12 @@ func TestRun_fakeAdapterThroughTheProxy(t *testing.T) {
 		cells[r.ID] = r.Verdict.Cell
 	}
 	assert.Equal(t, map[string]string{
-		"surface.50000":    conformance.CellPass,
-		"retry.no-4xx":     conformance.CellPass,
-		"body.2xx-notjson": conformance.CellFail,
-		"retry.503-twice":  conformance.CellNA,
-		"time.hang":        conformance.CellPass,
-		"surface.40400":    conformance.CellPass,
+		"surface.50000":    CellPass,
+		"retry.no-4xx":     CellPass,
+		"body.2xx-notjson": CellFail,
+		"retry.503-twice":  CellNA,
+		"time.hang":        CellPass,
+		"surface.40400":    CellPass,
 	}, cells, "%+v", rep.Results)
 	assert.Empty(t, rep.Summary.Failing, "a known failure does not fail the run")
 	assert.Equal(t, 5, rep.Summary.Exercised)
@@ -256,7 +255,7 @@ func leakyAdapter() {
 			}
 		}
 		fmt.Fprintf(os.Stderr, "leaky: signing with %s (%s)\n", line.Secret, basic)
-		obs := conformance.KitObservation{ID: line.ID, Result: conformance.KitAPIError, Status: 404,
+		obs := Observation{ID: line.ID, Result: OutcomeAPIError, Status: 404,
 			Error: map[string]any{"errorCode": 40400, "message": "sent " + line.Secret + " as Basic " + basic}}
 		out, _ := json.Marshal(obs)
 		fmt.Println(string(out))

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/proxy"
 )
 
@@ -60,7 +59,7 @@ func quote(scrub *proxy.Scrubber, s string) string {
 }
 
 // adapterResults are the results an observation may carry.
-var adapterResults = append(slices.Clone(results), conformance.KitStuck, conformance.KitUnsupported)
+var adapterResults = append(slices.Clone(results), OutcomeStuck, OutcomeUnsupported)
 
 // jsonFields returns the JSON names of a struct type's fields, in order.
 func jsonFields(v any) []string {
@@ -78,20 +77,20 @@ func jsonFields(v any) []string {
 
 // observationFields are the fields parseObservation reads; anything else
 // is noted on the result and ignored.
-var observationFields = jsonFields(conformance.KitObservation{})
+var observationFields = jsonFields(Observation{})
 
 // parseObservation reads the adapter's line for scenario id. A line that
 // is no JSON object, has a field of the wrong type, another id or no
 // known result is a bad line; unknown fields are returned as notes.
-func parseObservation(line, id string, scrub *proxy.Scrubber) (*conformance.KitObservation, []string, *Fault) {
-	bad := func(format string, args ...any) (*conformance.KitObservation, []string, *Fault) {
+func parseObservation(line, id string, scrub *proxy.Scrubber) (*Observation, []string, *Fault) {
+	bad := func(format string, args ...any) (*Observation, []string, *Fault) {
 		return nil, nil, &Fault{Kind: FaultBadLine, Detail: fmt.Sprintf(format, args...), Line: quote(scrub, line)}
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(line), &fields); err != nil || fields == nil {
 		return bad("not a JSON object")
 	}
-	var obs conformance.KitObservation
+	var obs Observation
 	if err := json.Unmarshal([]byte(line), &obs); err != nil {
 		return bad("%s", typeError(err))
 	}

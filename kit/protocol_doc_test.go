@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/vcheck/vcheck/conformance"
 )
 
 // TestProtocolDoc_namesWhatTheKitReads keeps docs/kit-adapter-protocol.md
@@ -28,7 +26,7 @@ func TestProtocolDoc_namesWhatTheKitReads(t *testing.T) {
 	}
 	for what, names := range map[string][]string{
 		"observation field":  observationFields,
-		"capabilities field": jsonFields(conformance.KitCapabilities{}),
+		"capabilities field": jsonFields(Capabilities{}),
 		"scenario field":     jsonFields(scenarioLine{}),
 		"result":             adapterResults,
 		"fault kind":         {FaultTimeout, FaultBadLine, FaultCrash},

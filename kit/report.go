@@ -9,24 +9,23 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/internal/junit"
 	"github.com/vcheck/vcheck/proxy"
 )
 
 // Result is one scenario's outcome.
 type Result struct {
-	ID           string                      `json:"id"`
-	Group        string                      `json:"group"`
-	Level        string                      `json:"level"`
-	Why          string                      `json:"why"`
-	Expect       conformance.KitExpect       `json:"expect"`
-	Verdict      conformance.KitVerdict      `json:"verdict"`
-	Observation  *conformance.KitObservation `json:"observation,omitempty"`
-	Attempts     []proxy.Attempt             `json:"attempts,omitempty"`
-	KnownFailing bool                        `json:"known_failing,omitempty"`
-	KnownReason  string                      `json:"known_reason,omitempty"`
-	WallMS       float64                     `json:"wall_ms,omitempty"`
+	ID           string          `json:"id"`
+	Group        string          `json:"group"`
+	Level        string          `json:"level"`
+	Why          string          `json:"why"`
+	Expect       Expect          `json:"expect"`
+	Verdict      Verdict         `json:"verdict"`
+	Observation  *Observation    `json:"observation,omitempty"`
+	Attempts     []proxy.Attempt `json:"attempts,omitempty"`
+	KnownFailing bool            `json:"known_failing,omitempty"`
+	KnownReason  string          `json:"known_reason,omitempty"`
+	WallMS       float64         `json:"wall_ms,omitempty"`
 	// Fault is how the adapter broke the protocol here (cell !).
 	Fault *Fault `json:"fault,omitempty"`
 	// Notes are anomalies that did not stop the judging (unknown fields).
@@ -49,7 +48,7 @@ func (res Result) cell() string {
 // judged reports whether the result has a verdict on the SDK.
 func (res Result) judged() bool {
 	switch res.Verdict.Cell {
-	case conformance.CellInvalid, conformance.CellNotRun:
+	case CellInvalid, CellNotRun:
 		return false
 	}
 	return true
@@ -78,10 +77,10 @@ type Summary struct {
 
 // Report is one SDK's kit run.
 type Report struct {
-	SDK     conformance.KitCapabilities `json:"sdk"`
-	Started time.Time                   `json:"started"`
-	Results []Result                    `json:"results"`
-	Summary Summary                     `json:"summary"`
+	SDK     Capabilities `json:"sdk"`
+	Started time.Time    `json:"started"`
+	Results []Result     `json:"results"`
+	Summary Summary      `json:"summary"`
 	// Restarts counts the adapter restarts after faults.
 	Restarts int `json:"restarts,omitempty"`
 
@@ -112,15 +111,15 @@ func (r *Report) Summarize() {
 		c := res.Verdict.Cell
 		s.Cells[c]++
 		switch c {
-		case conformance.CellPass, conformance.CellFail, conformance.CellPartial:
+		case CellPass, CellFail, CellPartial:
 			s.Exercised++
-		case conformance.CellInvalid:
+		case CellInvalid:
 			s.Invalid = append(s.Invalid, res.ID)
 		}
-		if c == conformance.CellFail && res.Level == LevelMust && !res.KnownFailing {
+		if c == CellFail && res.Level == LevelMust && !res.KnownFailing {
 			s.Failing = append(s.Failing, res.ID)
 		}
-		if c == conformance.CellFail && res.KnownFailing {
+		if c == CellFail && res.KnownFailing {
 			s.KnownFailed = append(s.KnownFailed, res.ID)
 		}
 		if !res.judged() && res.Level == LevelMust && !res.KnownFailing {
@@ -132,7 +131,7 @@ func (r *Report) Summarize() {
 			}
 			s.Faults[res.Fault.Kind]++
 		}
-		if res.KnownFailing && (c == conformance.CellPass || c == conformance.CellPartial) {
+		if res.KnownFailing && (c == CellPass || c == CellPartial) {
 			s.Fixed = append(s.Fixed, res.ID)
 		}
 	}
@@ -147,16 +146,16 @@ func (s Summary) Counts() string {
 	for _, n := range s.Cells {
 		total += n
 	}
-	parts := []string{fmt.Sprintf("%d pass", s.Cells[conformance.CellPass])}
-	fail := fmt.Sprintf("%d fail", s.Cells[conformance.CellFail])
+	parts := []string{fmt.Sprintf("%d pass", s.Cells[CellPass])}
+	fail := fmt.Sprintf("%d fail", s.Cells[CellFail])
 	if n := len(s.KnownFailed); n > 0 {
 		fail += fmt.Sprintf(" (%d known)", n)
 	}
 	parts = append(parts, fail)
-	for _, c := range []struct{ cell, name string }{{conformance.CellPartial, "partial"}, {conformance.CellNA, "n/a"}, {conformance.CellInvalid, "invalid"}, {conformance.CellNotRun, "not run"}} {
+	for _, c := range []struct{ cell, name string }{{CellPartial, "partial"}, {CellNA, "n/a"}, {CellInvalid, "invalid"}, {CellNotRun, "not run"}} {
 		if n := s.Cells[c.cell]; n > 0 {
 			p := fmt.Sprintf("%d %s", n, c.name)
-			if c.cell == conformance.CellInvalid && len(s.Faults) > 0 {
+			if c.cell == CellInvalid && len(s.Faults) > 0 {
 				var kinds []string
 				for _, k := range []string{FaultTimeout, FaultBadLine, FaultCrash} {
 					if s.Faults[k] > 0 {
@@ -220,7 +219,7 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 	return err
 }
 
-func capsText(c conformance.KitCapabilities) string {
+func capsText(c Capabilities) string {
 	var parts []string
 	for _, k := range []string{"retry", "timeout"} {
 		if v, ok := c.Supports[k]; ok {
@@ -235,7 +234,7 @@ func capsText(c conformance.KitCapabilities) string {
 
 func cellCounts(m map[string]int) string {
 	var parts []string
-	for _, c := range []string{conformance.CellPass, conformance.CellFail, conformance.CellPartial, conformance.CellNA, conformance.CellNotRun, conformance.CellInvalid} {
+	for _, c := range []string{CellPass, CellFail, CellPartial, CellNA, CellNotRun, CellInvalid} {
 		if m[c] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
 		}
@@ -243,7 +242,7 @@ func cellCounts(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func expectText(e conformance.KitExpect) string {
+func expectText(e Expect) string {
 	parts := []string{strings.Join(e.Result, "|")}
 	if e.Status != 0 {
 		parts = append(parts, fmt.Sprintf("status %d", e.Status))
@@ -276,7 +275,7 @@ func expectText(e conformance.KitExpect) string {
 }
 
 func observedText(res Result) string {
-	if res.Verdict.Cell == conformance.CellPass && res.Observation != nil {
+	if res.Verdict.Cell == CellPass && res.Observation != nil {
 		o := res.Observation
 		s := o.Result
 		if o.Status != 0 {
@@ -314,7 +313,7 @@ func (r *Report) writeJUnit(w io.Writer) error {
 		}
 		tc.SystemOut = out
 		switch res.Verdict.Cell {
-		case conformance.CellFail:
+		case CellFail:
 			switch {
 			case res.KnownFailing:
 				// An adopted gap, not news: the reason is the one the
@@ -325,13 +324,13 @@ func (r *Report) writeJUnit(w io.Writer) error {
 			default:
 				tc.Failure = &junit.Message{Message: res.Verdict.Reason, Text: out}
 			}
-		case conformance.CellInvalid:
+		case CellInvalid:
 			// The adapter or the proxy failed, not the SDK's contract.
 			tc.Error = &junit.Message{Message: res.Verdict.Reason, Text: out}
 			if res.Fault != nil {
 				tc.Error.Type = res.Fault.Kind
 			}
-		case conformance.CellNA, conformance.CellNotRun:
+		case CellNA, CellNotRun:
 			tc.Skipped = &junit.Message{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
 		}
 		for _, n := range res.Notes {
@@ -372,7 +371,7 @@ func WriteMatrix(w io.Writer, reports []*Report) error {
 	for _, id := range order {
 		fmt.Fprintf(&b, "| `%s` | %s |", id, level[id])
 		for _, r := range reports {
-			cell := conformance.CellNotRun
+			cell := CellNotRun
 			for _, res := range r.Results {
 				if res.ID == id {
 					cell = res.cell()

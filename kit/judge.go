@@ -1,21 +1,22 @@
-package conformance
+package kit
 
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // The results an SDK operation can end in, as a kit adapter reports them.
 const (
-	KitSuccess        = "success"         // the SDK returned a value
-	KitAPIError       = "api_error"       // the SDK raised its error for an API answer
-	KitTimeout        = "timeout"         // the SDK gave up waiting
-	KitTransportError = "transport_error" // the connection failed (reset, closed, refused)
-	KitParseError     = "parse_error"     // the SDK could not read the answer
-	KitStuck          = "stuck"           // the SDK call had not returned by the adapter's deadline
-	KitUnsupported    = "unsupported"     // the adapter cannot run this operation
+	OutcomeSuccess        = "success"         // the SDK returned a value
+	OutcomeAPIError       = "api_error"       // the SDK raised its error for an API answer
+	OutcomeTimeout        = "timeout"         // the SDK gave up waiting
+	OutcomeTransportError = "transport_error" // the connection failed (reset, closed, refused)
+	OutcomeParseError     = "parse_error"     // the SDK could not read the answer
+	OutcomeStuck          = "stuck"           // the SDK call had not returned by the adapter's deadline
+	OutcomeUnsupported    = "unsupported"     // the adapter cannot run this operation
 )
 
 // The cells of the kit matrix.
@@ -28,17 +29,18 @@ const (
 	CellInvalid = "!"   // invalid run: the proxy or the adapter failed, no verdict
 )
 
-// KitRange is an inclusive range; a nil bound is open.
-type KitRange struct {
+// Range is an inclusive range; a nil bound is open.
+type Range struct {
 	Min *float64 `json:"min,omitempty"`
 	Max *float64 `json:"max,omitempty"`
 }
 
-func (r *KitRange) holds(v float64) bool {
+func (r *Range) holds(v float64) bool {
 	return r == nil || (r.Min == nil || v >= *r.Min) && (r.Max == nil || v <= *r.Max)
 }
 
-func (r *KitRange) String() string {
+// String prints the range as the reports show it: [1..3], [..5000], [1000..].
+func (r *Range) String() string {
 	f := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -48,9 +50,9 @@ func (r *KitRange) String() string {
 	return "[" + f(r.Min) + ".." + f(r.Max) + "]"
 }
 
-// KitExpect is what a kit scenario owes: the SDK's result, the fields it
+// Expect is what a kit scenario owes: the SDK's result, the fields it
 // surfaces, and what the proxy's record must show.
-type KitExpect struct {
+type Expect struct {
 	// Result lists the acceptable results (any of them).
 	Result []string `json:"result"`
 	// Status is the HTTP status the SDK's error must carry (0: not checked).
@@ -60,13 +62,13 @@ type KitExpect struct {
 	// Fields must be surfaced, non-empty (errorCode, message, reference).
 	Fields []string `json:"fields,omitempty"`
 	// Attempts bounds the attempts the proxy saw.
-	Attempts *KitRange `json:"attempts,omitempty"`
+	Attempts *Range `json:"attempts,omitempty"`
 	// GapMS bounds the gap before each retry (ms).
-	GapMS *KitRange `json:"gap_ms,omitempty"`
+	GapMS *Range `json:"gap_ms,omitempty"`
 	// ExecutedStarts bounds the starts the upstream executed.
-	ExecutedStarts *KitRange `json:"executed_starts,omitempty"`
+	ExecutedStarts *Range `json:"executed_starts,omitempty"`
 	// HangUpMS bounds when the client hung up, from the proxy's view.
-	HangUpMS *KitRange `json:"hang_up_ms,omitempty"`
+	HangUpMS *Range `json:"hang_up_ms,omitempty"`
 	// Resigned: every retry carries a fresh x-timestamp.
 	Resigned bool `json:"resigned,omitempty"`
 	// NoCrossHostAuth: no Authorization reaches another host.
@@ -76,16 +78,16 @@ type KitExpect struct {
 	Needs string `json:"needs,omitempty"`
 }
 
-// KitCapabilities is the adapter's first line.
-type KitCapabilities struct {
+// Capabilities is the adapter's first line.
+type Capabilities struct {
 	SDK      string          `json:"sdk"`
 	Version  string          `json:"version"`
 	Language string          `json:"language,omitempty"`
 	Supports map[string]bool `json:"supports"`
 }
 
-// KitObservation is what the adapter saw through the SDK's public API.
-type KitObservation struct {
+// Observation is what the adapter saw through the SDK's public API.
+type Observation struct {
 	ID     string         `json:"id"`
 	Result string         `json:"result"`
 	Status int            `json:"status,omitempty"`
@@ -96,8 +98,8 @@ type KitObservation struct {
 	Detail    string   `json:"detail,omitempty"`
 }
 
-// KitAttempt is the part of the proxy's record the judge reads.
-type KitAttempt struct {
+// Attempt is the part of the proxy's record the judge reads.
+type Attempt struct {
 	Method         string   `json:"method"`
 	Path           string   `json:"path"`
 	Host           string   `json:"host,omitempty"`
@@ -111,70 +113,70 @@ type KitAttempt struct {
 	ProxyError     string   `json:"proxy_error,omitempty"`
 }
 
-// KitCheck is one expectation and how it went.
-type KitCheck struct {
+// Check is one expectation and how it went.
+type Check struct {
 	Name string `json:"name"`
 	OK   bool   `json:"ok"`
 	Want string `json:"want"`
 	Got  string `json:"got"`
 }
 
-// KitVerdict is the cell of one scenario and the checks behind it.
-type KitVerdict struct {
-	Cell   string     `json:"cell"`
-	Checks []KitCheck `json:"checks,omitempty"`
-	Reason string     `json:"reason,omitempty"`
+// Verdict is the cell of one scenario and the checks behind it.
+type Verdict struct {
+	Cell   string  `json:"cell"`
+	Checks []Check `json:"checks,omitempty"`
+	Reason string  `json:"reason,omitempty"`
 }
 
-// kitStartPath is the start request's path: the one that costs money.
-const kitStartPath = "/verification/v1/verifications"
+// startPath is the start request's path: the one that costs money.
+const startPath = "/verification/v1/verifications"
 
-// JudgeKit combines the proxy's record of a scenario with the adapter's
+// Judge combines the proxy's record of a scenario with the adapter's
 // observation into a verdict. obs nil means not run. The record is trusted
 // over the SDK for what went over the wire (attempts, gaps, hang-ups).
-func JudgeKit(exp KitExpect, caps KitCapabilities, obs *KitObservation, attempts []KitAttempt) KitVerdict {
+func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) Verdict {
 	if exp.Needs != "" {
 		if ok, declared := caps.Supports[exp.Needs]; declared && !ok {
-			return KitVerdict{Cell: CellNA, Reason: fmt.Sprintf("the SDK declares no %s support", exp.Needs)}
+			return Verdict{Cell: CellNA, Reason: fmt.Sprintf("the SDK declares no %s support", exp.Needs)}
 		}
 	}
 	if obs == nil {
-		return KitVerdict{Cell: CellNotRun, Reason: "no observation"}
+		return Verdict{Cell: CellNotRun, Reason: "no observation"}
 	}
 	for _, a := range attempts {
 		if a.ProxyError != "" && a.ProxyError != "request body unreadable" {
-			return KitVerdict{Cell: CellInvalid, Reason: "proxy failure: " + a.ProxyError}
+			return Verdict{Cell: CellInvalid, Reason: "proxy failure: " + a.ProxyError}
 		}
 	}
 	switch obs.Result {
-	case KitUnsupported:
-		return KitVerdict{Cell: CellNA, Reason: "the adapter cannot run this operation: " + obs.Detail}
-	case KitSuccess, KitAPIError, KitTimeout, KitTransportError, KitParseError, KitStuck:
+	case OutcomeUnsupported:
+		return Verdict{Cell: CellNA, Reason: "the adapter cannot run this operation: " + obs.Detail}
+	case OutcomeSuccess, OutcomeAPIError, OutcomeTimeout, OutcomeTransportError, OutcomeParseError, OutcomeStuck:
 	default:
-		return KitVerdict{Cell: CellInvalid, Reason: fmt.Sprintf("adapter reported result %q", obs.Result)}
+		return Verdict{Cell: CellInvalid, Reason: fmt.Sprintf("adapter reported result %q", obs.Result)}
 	}
 	if len(attempts) == 0 {
-		return KitVerdict{Cell: CellInvalid, Reason: "the SDK sent nothing to the proxy"}
+		return Verdict{Cell: CellInvalid, Reason: "the SDK sent nothing to the proxy"}
 	}
-	var v KitVerdict
+	var v Verdict
 	add := func(name string, ok bool, want, got string) {
-		v.Checks = append(v.Checks, KitCheck{Name: name, OK: ok, Want: want, Got: got})
+		v.Checks = append(v.Checks, Check{Name: name, OK: ok, Want: want, Got: got})
 	}
-	add("result", kitContains(exp.Result, obs.Result), strings.Join(exp.Result, "|"), obs.Result+detail(obs))
-	if exp.Status != 0 && obs.Result == KitAPIError {
+	add("result", slices.Contains(exp.Result, obs.Result), strings.Join(exp.Result, "|"), obs.Result+detail(obs))
+	if exp.Status != 0 && obs.Result == OutcomeAPIError {
 		add("status", obs.Status == exp.Status, strconv.Itoa(exp.Status), strconv.Itoa(obs.Status))
 	}
-	if exp.ErrorCode != 0 && obs.Result == KitAPIError {
-		got, ok := kitCode(obs.Error["errorCode"])
+	if exp.ErrorCode != 0 && obs.Result == OutcomeAPIError {
+		got, ok := errorCode(obs.Error["errorCode"])
 		add("errorCode", ok && got == exp.ErrorCode, strconv.Itoa(exp.ErrorCode), fmt.Sprint(obs.Error["errorCode"]))
 	}
 	partial := false
-	if obs.Result == KitAPIError {
+	if obs.Result == OutcomeAPIError {
 		for _, f := range exp.Fields {
 			val, ok := obs.Error[f]
 			ok = ok && val != nil && fmt.Sprint(val) != ""
 			add("surfaces "+f, ok, "non-empty", fmt.Sprint(val))
-			if ok && kitContains(obs.Raw, f) {
+			if ok && slices.Contains(obs.Raw, f) {
 				partial = true
 			}
 		}
@@ -192,7 +194,7 @@ func JudgeKit(exp KitExpect, caps KitCapabilities, obs *KitObservation, attempts
 	if exp.ExecutedStarts != nil {
 		n := 0
 		for _, a := range attempts {
-			if a.Method == "POST" && strings.TrimSuffix(a.Path, "/") == kitStartPath && a.Upstream {
+			if a.Method == "POST" && strings.TrimSuffix(a.Path, "/") == startPath && a.Upstream {
 				n++
 			}
 		}
@@ -239,8 +241,10 @@ func JudgeKit(exp KitExpect, caps KitCapabilities, obs *KitObservation, attempts
 	return v
 }
 
-func detail(o *KitObservation) string {
-	if o.Result == KitSuccess || o.Detail == "" {
+// detail is the observation's detail for the result check's got, cut to
+// 120 bytes; a success carries none.
+func detail(o *Observation) string {
+	if o.Result == OutcomeSuccess || o.Detail == "" {
 		return ""
 	}
 	d := o.Detail
@@ -250,8 +254,8 @@ func detail(o *KitObservation) string {
 	return " (" + d + ")"
 }
 
-// kitCode reads an errorCode surfaced as a number or a numeric string.
-func kitCode(v any) (int, bool) {
+// errorCode reads an errorCode surfaced as a number or a numeric string.
+func errorCode(v any) (int, bool) {
 	switch x := v.(type) {
 	case float64:
 		return int(x), x == float64(int(x))
@@ -263,13 +267,4 @@ func kitCode(v any) (int, bool) {
 		return n, err == nil
 	}
 	return 0, false
-}
-
-func kitContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
