@@ -14,7 +14,7 @@ import (
 // create the proxy session with the scenario id).
 func (k *Kit) WriteGherkin(w io.Writer) error {
 	var b strings.Builder
-	for _, g := range Groups {
+	for _, g := range Groups() {
 		first := true
 		for _, s := range k.Scenarios {
 			if s.Group != g {

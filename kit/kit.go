@@ -29,13 +29,37 @@ const (
 	LevelInfo   = "info"   // describes behaviour, never fails
 )
 
-// Groups are the scenario groups, in report order.
-var Groups = []string{"surface", "retry", "time", "body", "auth"}
+// Group is a scenario group: the first part of a scenario's id.
+type Group string
+
+// The scenario groups.
+const (
+	GroupSurface Group = "surface" // a documented error reaches the caller with its errorCode and message
+	GroupRetry   Group = "retry"   // 429 and 5xx retried with backoff, a 4xx never, a lost start never twice
+	GroupTime    Group = "time"    // a hung, slow or stalled answer: a timeout, never a hang
+	GroupBody    Group = "body"    // an answer that is no Sinch error body: HTML, text, empty, truncated, reset, huge
+	GroupAuth    Group = "auth"    // where the credentials go: no Authorization to another host, no loop on a 401
+)
+
+// Groups returns the scenario groups in report order. The slice is the
+// caller's: changing it changes nothing in the kit.
+func Groups() []Group {
+	return []Group{GroupSurface, GroupRetry, GroupTime, GroupBody, GroupAuth}
+}
+
+// groupList is Groups for a message: "surface, retry, time, body, auth".
+func groupList() string {
+	var names []string
+	for _, g := range Groups() {
+		names = append(names, string(g))
+	}
+	return strings.Join(names, ", ")
+}
 
 // Scenario is one kit scenario.
 type Scenario struct {
 	ID        string            `json:"id"`
-	Group     string            `json:"group"`
+	Group     Group             `json:"group"`
 	Level     string            `json:"level"`
 	Why       string            `json:"why"`
 	Operation string            `json:"operation"`
@@ -83,10 +107,10 @@ func Parse(data []byte) (*Kit, error) {
 		switch {
 		case s.ID == "" || seen[s.ID]:
 			return nil, bad("id", "empty or repeated")
-		case !strings.HasPrefix(s.ID, s.Group+"."):
+		case !strings.HasPrefix(s.ID, string(s.Group)+"."):
 			return nil, bad("id", "want %s.NAME", s.Group)
-		case !slices.Contains(Groups, s.Group):
-			return nil, bad("group", "%q: want one of %s", s.Group, strings.Join(Groups, ", "))
+		case !slices.Contains(Groups(), s.Group):
+			return nil, bad("group", "%q: want one of %s", s.Group, groupList())
 		case !slices.Contains([]string{LevelMust, LevelShould, LevelInfo}, s.Level):
 			return nil, bad("level", "%q: want must, should or info", s.Level)
 		case s.Why == "" || strings.Contains(s.Why, "\n"):
@@ -145,7 +169,7 @@ func (k *Kit) Select(ids []string) ([]Scenario, error) {
 	for _, id := range ids {
 		matched := false
 		for _, s := range k.Scenarios {
-			if s.ID == id || strings.HasSuffix(id, "*") && strings.HasPrefix(s.ID, strings.TrimSuffix(id, "*")) || id == s.Group {
+			if s.ID == id || strings.HasSuffix(id, "*") && strings.HasPrefix(s.ID, strings.TrimSuffix(id, "*")) || id == string(s.Group) {
 				if !slices.ContainsFunc(out, func(o Scenario) bool { return o.ID == s.ID }) {
 					out = append(out, s)
 				}

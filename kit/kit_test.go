@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,12 +116,12 @@ func TestLoad_embeddedKit(t *testing.T) {
 	k, err := Load()
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(k.Scenarios), 26)
-	groups, levels := map[string]int{}, map[string]int{}
+	groups, levels := map[Group]int{}, map[string]int{}
 	for _, s := range k.Scenarios {
 		groups[s.Group]++
 		levels[s.Level]++
 	}
-	for _, g := range Groups {
+	for _, g := range Groups() {
 		assert.Positive(t, groups[g], g)
 	}
 	for _, l := range []string{LevelMust, LevelShould, LevelInfo} {
@@ -132,6 +133,20 @@ func TestLoad_embeddedKit(t *testing.T) {
 	}
 }
 
+// TestGroups_isTheCallersCopy: changing what Groups returns changes
+// neither the next call nor what Parse accepts.
+func TestGroups_isTheCallersCopy(t *testing.T) {
+	t.Parallel()
+	want := []Group{GroupSurface, GroupRetry, GroupTime, GroupBody, GroupAuth}
+	g := Groups()
+	require.Equal(t, want, g)
+	g[0] = "changed"
+	slices.Reverse(g)
+	assert.Equal(t, want, Groups())
+	_, err := Load()
+	assert.NoError(t, err, "the surface scenarios still load")
+}
+
 func TestParse_badKitNamesTheScenario(t *testing.T) {
 	t.Parallel()
 	good := string(fixtures.SDKKit())
@@ -139,6 +154,8 @@ func TestParse_badKitNamesTheScenario(t *testing.T) {
 		{`"level": "must"`, `"level": "sometimes"`, `level: "sometimes"`},
 		{`=> sinch(40102)`, `=> sinch(4010)`, `surface.40102): rules[0]: rule`},
 		{`"operation": "status_by_id"`, `"operation": "fly"`, `operation: "fly"`},
+		{`"id": "auth.`, `"id": "fly.`, `id: want auth.NAME`},
+		{"\"auth.redirect-cross-host\",\n      \"group\": \"auth\"", "\"fly.redirect-cross-host\",\n      \"group\": \"fly\"", `group: "fly": want one of surface, retry, time, body, auth`},
 	} {
 		_, err := Parse([]byte(strings.Replace(good, tc.from, tc.to, 1)))
 		require.Error(t, err, tc.to)

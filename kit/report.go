@@ -16,7 +16,7 @@ import (
 // Result is one scenario's outcome.
 type Result struct {
 	ID           string          `json:"id"`
-	Group        string          `json:"group"`
+	Group        Group           `json:"group"`
 	Level        string          `json:"level"`
 	Why          string          `json:"why"`
 	Expect       Expect          `json:"expect"`
