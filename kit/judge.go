@@ -8,26 +8,86 @@ import (
 	"strings"
 )
 
-// The results an SDK operation can end in, as a kit adapter reports them.
+// Outcome is how an SDK operation ended, as a kit adapter reports it in
+// an observation's result and as a scenario's expectation names it.
+type Outcome string
+
+// The outcomes.
 const (
-	OutcomeSuccess        = "success"         // the SDK returned a value
-	OutcomeAPIError       = "api_error"       // the SDK raised its error for an API answer
-	OutcomeTimeout        = "timeout"         // the SDK gave up waiting
-	OutcomeTransportError = "transport_error" // the connection failed (reset, closed, refused)
-	OutcomeParseError     = "parse_error"     // the SDK could not read the answer
-	OutcomeStuck          = "stuck"           // the SDK call had not returned by the adapter's deadline
-	OutcomeUnsupported    = "unsupported"     // the adapter cannot run this operation
+	OutcomeSuccess        Outcome = "success"         // the SDK returned a value
+	OutcomeAPIError       Outcome = "api_error"       // the SDK raised its error for an API answer
+	OutcomeTimeout        Outcome = "timeout"         // the SDK gave up waiting
+	OutcomeTransportError Outcome = "transport_error" // the connection failed (reset, closed, refused)
+	OutcomeParseError     Outcome = "parse_error"     // the SDK could not read the answer
+	OutcomeStuck          Outcome = "stuck"           // the SDK call had not returned by the adapter's deadline
+	OutcomeUnsupported    Outcome = "unsupported"     // the adapter cannot run this operation
 )
+
+// Cell is a scenario's verdict state, as the kit matrix shows it.
+type Cell string
 
 // The cells of the kit matrix.
 const (
-	CellPass    = "✓"   // every expectation held
-	CellFail    = "✗"   // an expectation failed
-	CellPartial = "~"   // held, but a field was reachable only by parsing the raw body
-	CellNA      = "N/A" // the SDK declared the capability unsupported: a gap
-	CellNotRun  = "?"   // not run
-	CellInvalid = "!"   // invalid run: the proxy or the adapter failed, no verdict
+	CellPass    Cell = "✓"   // every expectation held
+	CellFail    Cell = "✗"   // an expectation failed
+	CellPartial Cell = "~"   // held, but a field was reachable only by parsing the raw body
+	CellNA      Cell = "N/A" // the SDK declared the capability unsupported: a gap
+	CellNotRun  Cell = "?"   // not run
+	CellInvalid Cell = "!"   // invalid run: the proxy or the adapter failed, no verdict
 )
+
+// Capability is what an adapter declares its SDK has or lacks
+// (Capabilities.Supports) and what a scenario may need (Expect.Needs).
+type Capability string
+
+// The capabilities the kit's scenarios need.
+const (
+	CapabilityRetry   Capability = "retry"   // the SDK retries 429 and 5xx itself
+	CapabilityTimeout Capability = "timeout" // the SDK has a client timeout
+)
+
+// CheckName names one of the judge's checks. The checks of a field, a
+// retry or a redirect have a name per field or attempt, built by the
+// judge: "surfaces message", "gap before attempt 2 (ms)", "attempt 2
+// re-signed", "attempt 2 to HOST carries no Authorization".
+type CheckName string
+
+// The checks with one name.
+const (
+	CheckResult         CheckName = "result"              // the SDK's result is one of the expected
+	CheckStatus         CheckName = "status"              // the API error carries the HTTP status
+	CheckErrorCode      CheckName = "errorCode"           // the API error carries the errorCode
+	CheckAttempts       CheckName = "attempts"            // the attempts the proxy saw
+	CheckStartsExecuted CheckName = "starts executed"     // the starts the upstream executed
+	CheckHungUp         CheckName = "client hung up (ms)" // when the client hung up, from the proxy's view
+)
+
+// checkSurfaces names the check that the SDK surfaced field.
+func checkSurfaces(field string) CheckName { return CheckName("surfaces " + field) }
+
+// checkGap names the check of the gap before attempt n (counted from 1).
+func checkGap(n int) CheckName { return CheckName(fmt.Sprintf("gap before attempt %d (ms)", n)) }
+
+// checkResigned names the check that retry attempt n was signed afresh.
+func checkResigned(n int) CheckName { return CheckName(fmt.Sprintf("attempt %d re-signed", n)) }
+
+// checkCrossHostAuth names the check that attempt n, to another host,
+// carried no credentials.
+func checkCrossHostAuth(n int, host string) CheckName {
+	return CheckName(fmt.Sprintf("attempt %d to %s carries no Authorization", n, host))
+}
+
+// join joins the values of a string type with sep.
+func join[S ~string](list []S, sep string) string {
+	var b strings.Builder
+	for i, s := range list {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(string(s))
+	}
+	return b.String()
+}
 
 // Range is an inclusive range; a nil bound is open.
 type Range struct {
@@ -54,7 +114,7 @@ func (r *Range) String() string {
 // surfaces, and what the proxy's record must show.
 type Expect struct {
 	// Result lists the acceptable results (any of them).
-	Result []string `json:"result"`
+	Result []Outcome `json:"result"`
 	// Status is the HTTP status the SDK's error must carry (0: not checked).
 	Status int `json:"status,omitempty"`
 	// ErrorCode is the errorCode the SDK must surface (0: not checked).
@@ -75,21 +135,21 @@ type Expect struct {
 	NoCrossHostAuth bool `json:"no_cross_host_auth,omitempty"`
 	// Needs is the capability the scenario tests (retry, timeout); an SDK
 	// that declares it unsupported scores N/A.
-	Needs string `json:"needs,omitempty"`
+	Needs Capability `json:"needs,omitempty"`
 }
 
 // Capabilities is the adapter's first line.
 type Capabilities struct {
-	SDK      string          `json:"sdk"`
-	Version  string          `json:"version"`
-	Language string          `json:"language,omitempty"`
-	Supports map[string]bool `json:"supports"`
+	SDK      string              `json:"sdk"`
+	Version  string              `json:"version"`
+	Language string              `json:"language,omitempty"`
+	Supports map[Capability]bool `json:"supports"`
 }
 
 // Observation is what the adapter saw through the SDK's public API.
 type Observation struct {
 	ID     string         `json:"id"`
-	Result string         `json:"result"`
+	Result Outcome        `json:"result"`
 	Status int            `json:"status,omitempty"`
 	Error  map[string]any `json:"error,omitempty"`
 	// Raw lists the fields reachable only by parsing the raw body.
@@ -115,15 +175,15 @@ type Attempt struct {
 
 // Check is one expectation and how it went.
 type Check struct {
-	Name string `json:"name"`
-	OK   bool   `json:"ok"`
-	Want string `json:"want"`
-	Got  string `json:"got"`
+	Name CheckName `json:"name"`
+	OK   bool      `json:"ok"`
+	Want string    `json:"want"`
+	Got  string    `json:"got"`
 }
 
 // Verdict is the cell of one scenario and the checks behind it.
 type Verdict struct {
-	Cell   string  `json:"cell"`
+	Cell   Cell    `json:"cell"`
 	Checks []Check `json:"checks,omitempty"`
 	Reason string  `json:"reason,omitempty"`
 }
@@ -159,35 +219,35 @@ func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) 
 		return Verdict{Cell: CellInvalid, Reason: "the SDK sent nothing to the proxy"}
 	}
 	var v Verdict
-	add := func(name string, ok bool, want, got string) {
+	add := func(name CheckName, ok bool, want, got string) {
 		v.Checks = append(v.Checks, Check{Name: name, OK: ok, Want: want, Got: got})
 	}
-	add("result", slices.Contains(exp.Result, obs.Result), strings.Join(exp.Result, "|"), obs.Result+detail(obs))
+	add(CheckResult, slices.Contains(exp.Result, obs.Result), join(exp.Result, "|"), string(obs.Result)+detail(obs))
 	if exp.Status != 0 && obs.Result == OutcomeAPIError {
-		add("status", obs.Status == exp.Status, strconv.Itoa(exp.Status), strconv.Itoa(obs.Status))
+		add(CheckStatus, obs.Status == exp.Status, strconv.Itoa(exp.Status), strconv.Itoa(obs.Status))
 	}
 	if exp.ErrorCode != 0 && obs.Result == OutcomeAPIError {
 		got, ok := errorCode(obs.Error["errorCode"])
-		add("errorCode", ok && got == exp.ErrorCode, strconv.Itoa(exp.ErrorCode), fmt.Sprint(obs.Error["errorCode"]))
+		add(CheckErrorCode, ok && got == exp.ErrorCode, strconv.Itoa(exp.ErrorCode), fmt.Sprint(obs.Error["errorCode"]))
 	}
 	partial := false
 	if obs.Result == OutcomeAPIError {
 		for _, f := range exp.Fields {
 			val, ok := obs.Error[f]
 			ok = ok && val != nil && fmt.Sprint(val) != ""
-			add("surfaces "+f, ok, "non-empty", fmt.Sprint(val))
+			add(checkSurfaces(f), ok, "non-empty", fmt.Sprint(val))
 			if ok && slices.Contains(obs.Raw, f) {
 				partial = true
 			}
 		}
 	}
 	if exp.Attempts != nil {
-		add("attempts", exp.Attempts.holds(float64(len(attempts))), exp.Attempts.String(), strconv.Itoa(len(attempts)))
+		add(CheckAttempts, exp.Attempts.holds(float64(len(attempts))), exp.Attempts.String(), strconv.Itoa(len(attempts)))
 	}
 	if exp.GapMS != nil {
 		for i, a := range attempts[1:] {
 			if a.GapMS != nil {
-				add(fmt.Sprintf("gap before attempt %d (ms)", i+2), exp.GapMS.holds(*a.GapMS), exp.GapMS.String(), strconv.FormatFloat(*a.GapMS, 'f', 0, 64))
+				add(checkGap(i+2), exp.GapMS.holds(*a.GapMS), exp.GapMS.String(), strconv.FormatFloat(*a.GapMS, 'f', 0, 64))
 			}
 		}
 	}
@@ -198,7 +258,7 @@ func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) 
 				n++
 			}
 		}
-		add("starts executed", exp.ExecutedStarts.holds(float64(n)), exp.ExecutedStarts.String(), strconv.Itoa(n))
+		add(CheckStartsExecuted, exp.ExecutedStarts.holds(float64(n)), exp.ExecutedStarts.String(), strconv.Itoa(n))
 	}
 	if exp.HangUpMS != nil {
 		got := "never"
@@ -209,12 +269,12 @@ func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) 
 				ok = exp.HangUpMS.holds(*a.ClientHungUpMS)
 			}
 		}
-		add("client hung up (ms)", ok, exp.HangUpMS.String(), got)
+		add(CheckHungUp, ok, exp.HangUpMS.String(), got)
 	}
 	if exp.Resigned {
 		for i, a := range attempts {
 			if a.Retry && a.Resigned != nil {
-				add(fmt.Sprintf("attempt %d re-signed", i+1), *a.Resigned, "fresh x-timestamp", "same x-timestamp")
+				add(checkResigned(i+1), *a.Resigned, "fresh x-timestamp", "same x-timestamp")
 			}
 		}
 	}
@@ -222,7 +282,7 @@ func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) 
 		home := attempts[0].Host
 		for i, a := range attempts[1:] {
 			if a.Host != home {
-				add(fmt.Sprintf("attempt %d to %s carries no Authorization", i+2, a.Host), a.Auth == "", "none", a.Auth)
+				add(checkCrossHostAuth(i+2, a.Host), a.Auth == "", "none", a.Auth)
 			}
 		}
 	}

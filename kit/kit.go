@@ -22,11 +22,14 @@ import (
 	"github.com/vcheck/vcheck/proxy"
 )
 
+// Level is how much a scenario's failure weighs.
+type Level string
+
 // The levels of a scenario.
 const (
-	LevelMust   = "must"   // a failure fails the run
-	LevelShould = "should" // a failure is reported, the run still passes
-	LevelInfo   = "info"   // describes behaviour, never fails
+	LevelMust   Level = "must"   // a failure fails the run
+	LevelShould Level = "should" // a failure is reported, the run still passes
+	LevelInfo   Level = "info"   // describes behaviour, never fails
 )
 
 // Group is a scenario group: the first part of a scenario's id.
@@ -47,20 +50,11 @@ func Groups() []Group {
 	return []Group{GroupSurface, GroupRetry, GroupTime, GroupBody, GroupAuth}
 }
 
-// groupList is Groups for a message: "surface, retry, time, body, auth".
-func groupList() string {
-	var names []string
-	for _, g := range Groups() {
-		names = append(names, string(g))
-	}
-	return strings.Join(names, ", ")
-}
-
 // Scenario is one kit scenario.
 type Scenario struct {
 	ID        string            `json:"id"`
 	Group     Group             `json:"group"`
-	Level     string            `json:"level"`
+	Level     Level             `json:"level"`
 	Why       string            `json:"why"`
 	Operation string            `json:"operation"`
 	Input     map[string]string `json:"input"`
@@ -82,7 +76,7 @@ type Kit struct {
 }
 
 // results is every result an expectation may name.
-var results = []string{OutcomeSuccess, OutcomeAPIError, OutcomeTimeout, OutcomeTransportError, OutcomeParseError}
+var results = []Outcome{OutcomeSuccess, OutcomeAPIError, OutcomeTimeout, OutcomeTransportError, OutcomeParseError}
 
 // Load reads the embedded kit.
 func Load() (*Kit, error) { return Parse(fixtures.SDKKit()) }
@@ -110,8 +104,8 @@ func Parse(data []byte) (*Kit, error) {
 		case !strings.HasPrefix(s.ID, string(s.Group)+"."):
 			return nil, bad("id", "want %s.NAME", s.Group)
 		case !slices.Contains(Groups(), s.Group):
-			return nil, bad("group", "%q: want one of %s", s.Group, groupList())
-		case !slices.Contains([]string{LevelMust, LevelShould, LevelInfo}, s.Level):
+			return nil, bad("group", "%q: want one of %s", s.Group, join(Groups(), ", "))
+		case !slices.Contains([]Level{LevelMust, LevelShould, LevelInfo}, s.Level):
 			return nil, bad("level", "%q: want must, should or info", s.Level)
 		case s.Why == "" || strings.Contains(s.Why, "\n"):
 			return nil, bad("why", "want one line")
@@ -123,7 +117,7 @@ func Parse(data []byte) (*Kit, error) {
 		seen[s.ID] = true
 		for _, r := range s.Expect.Result {
 			if !slices.Contains(results, r) {
-				return nil, bad("expect.result", "%q: want one of %s", r, strings.Join(results, ", "))
+				return nil, bad("expect.result", "%q: want one of %s", r, join(results, ", "))
 			}
 		}
 		for j, text := range s.Rules {

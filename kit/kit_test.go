@@ -116,7 +116,7 @@ func TestLoad_embeddedKit(t *testing.T) {
 	k, err := Load()
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(k.Scenarios), 26)
-	groups, levels := map[Group]int{}, map[string]int{}
+	groups, levels := map[Group]int{}, map[Level]int{}
 	for _, s := range k.Scenarios {
 		groups[s.Group]++
 		levels[s.Level]++
@@ -124,7 +124,7 @@ func TestLoad_embeddedKit(t *testing.T) {
 	for _, g := range Groups() {
 		assert.Positive(t, groups[g], g)
 	}
-	for _, l := range []string{LevelMust, LevelShould, LevelInfo} {
+	for _, l := range []Level{LevelMust, LevelShould, LevelInfo} {
 		assert.Positive(t, levels[l], l)
 	}
 	for _, id := range []string{"surface.40005", "retry.no-4xx", "retry.503-twice", "retry.lost-start", "time.hang", "body.html-502", "body.empty-503", "body.2xx-notjson", "auth.redirect-cross-host"} {
@@ -186,11 +186,11 @@ func TestRun_fakeAdapterThroughTheProxy(t *testing.T) {
 		KnownFailing: map[string]string{"body.2xx-notjson": "reads any 200 as success"},
 	})
 	require.NoError(t, err, stderr.String())
-	cells := map[string]string{}
+	cells := map[string]Cell{}
 	for _, r := range rep.Results {
 		cells[r.ID] = r.Verdict.Cell
 	}
-	assert.Equal(t, map[string]string{
+	assert.Equal(t, map[string]Cell{
 		"surface.50000":    CellPass,
 		"retry.no-4xx":     CellPass,
 		"body.2xx-notjson": CellFail,

@@ -12,18 +12,21 @@ import (
 	"github.com/vcheck/vcheck/proxy"
 )
 
+// FaultKind is a way an adapter can break the line protocol.
+type FaultKind string
+
 // The ways an adapter can break the protocol on a scenario (Fault.Kind).
 const (
-	FaultTimeout = "timeout"  // no observation line within the scenario timeout
-	FaultBadLine = "bad-line" // a line that is not an observation of this scenario
-	FaultCrash   = "crash"    // the adapter exited or closed its stdin or stdout
+	FaultTimeout FaultKind = "timeout"  // no observation line within the scenario timeout
+	FaultBadLine FaultKind = "bad-line" // a line that is not an observation of this scenario
+	FaultCrash   FaultKind = "crash"    // the adapter exited or closed its stdin or stdout
 )
 
 // Fault is how an adapter broke the line protocol on one scenario. The
 // scenario has no verdict (cell !), and the kit killed the adapter and
 // started a fresh one for the next scenario.
 type Fault struct {
-	Kind string `json:"kind"`
+	Kind FaultKind `json:"kind"`
 	// Detail says what happened, in words.
 	Detail string `json:"detail"`
 	// Line is what the adapter printed instead of an observation,
@@ -32,7 +35,7 @@ type Fault struct {
 }
 
 func (f *Fault) reason() string {
-	s := "adapter " + f.Kind + ": " + f.Detail
+	s := "adapter " + string(f.Kind) + ": " + f.Detail
 	if f.Line != "" {
 		s += fmt.Sprintf(": %q", f.Line)
 	}
@@ -98,7 +101,7 @@ func parseObservation(line, id string, scrub *proxy.Scrubber) (*Observation, []s
 	case obs.ID != id:
 		return bad("id %q, want %q (one observation per scenario, in order)", quote(scrub, obs.ID), id)
 	case !slices.Contains(adapterResults, obs.Result):
-		return bad("result %q, want one of %s", quote(scrub, obs.Result), strings.Join(adapterResults, ", "))
+		return bad("result %q, want one of %s", quote(scrub, string(obs.Result)), join(adapterResults, ", "))
 	}
 	var notes []string
 	for name := range fields {

@@ -17,7 +17,7 @@ import (
 type Result struct {
 	ID           string          `json:"id"`
 	Group        Group           `json:"group"`
-	Level        string          `json:"level"`
+	Level        Level           `json:"level"`
 	Why          string          `json:"why"`
 	Expect       Expect          `json:"expect"`
 	Verdict      Verdict         `json:"verdict"`
@@ -35,9 +35,9 @@ type Result struct {
 // cell is the result's cell as the reports print it: a fault names its
 // kind, a known failure says so.
 func (res Result) cell() string {
-	c := res.Verdict.Cell
+	c := string(res.Verdict.Cell)
 	if res.Fault != nil {
-		c += " " + res.Fault.Kind
+		c += " " + string(res.Fault.Kind)
 	}
 	if res.KnownFailing {
 		c += " (known)"
@@ -56,7 +56,7 @@ func (res Result) judged() bool {
 
 // Summary counts the cells of a run.
 type Summary struct {
-	Cells map[string]int `json:"cells"`
+	Cells map[Cell]int `json:"cells"`
 	// Exercised counts scenarios judged ✓, ✗ or ~.
 	Exercised int `json:"exercised"`
 	// Failing lists must scenarios that failed and are not known failing.
@@ -72,7 +72,7 @@ type Summary struct {
 	// no pass without them.
 	Unjudged []string `json:"unjudged,omitempty"`
 	// Faults counts the scenarios the adapter broke, by Fault.Kind.
-	Faults map[string]int `json:"faults,omitempty"`
+	Faults map[FaultKind]int `json:"faults,omitempty"`
 }
 
 // Report is one SDK's kit run.
@@ -106,7 +106,7 @@ func (r *Report) through(w io.Writer, write func(io.Writer) error) error {
 
 // Summarize fills Summary from Results.
 func (r *Report) Summarize() {
-	s := Summary{Cells: map[string]int{}}
+	s := Summary{Cells: map[Cell]int{}}
 	for _, res := range r.Results {
 		c := res.Verdict.Cell
 		s.Cells[c]++
@@ -127,7 +127,7 @@ func (r *Report) Summarize() {
 		}
 		if res.Fault != nil {
 			if s.Faults == nil {
-				s.Faults = map[string]int{}
+				s.Faults = map[FaultKind]int{}
 			}
 			s.Faults[res.Fault.Kind]++
 		}
@@ -152,12 +152,15 @@ func (s Summary) Counts() string {
 		fail += fmt.Sprintf(" (%d known)", n)
 	}
 	parts = append(parts, fail)
-	for _, c := range []struct{ cell, name string }{{CellPartial, "partial"}, {CellNA, "n/a"}, {CellInvalid, "invalid"}, {CellNotRun, "not run"}} {
+	for _, c := range []struct {
+		cell Cell
+		name string
+	}{{CellPartial, "partial"}, {CellNA, "n/a"}, {CellInvalid, "invalid"}, {CellNotRun, "not run"}} {
 		if n := s.Cells[c.cell]; n > 0 {
 			p := fmt.Sprintf("%d %s", n, c.name)
 			if c.cell == CellInvalid && len(s.Faults) > 0 {
 				var kinds []string
-				for _, k := range []string{FaultTimeout, FaultBadLine, FaultCrash} {
+				for _, k := range []FaultKind{FaultTimeout, FaultBadLine, FaultCrash} {
 					if s.Faults[k] > 0 {
 						kinds = append(kinds, fmt.Sprintf("%d %s", s.Faults[k], k))
 					}
@@ -221,7 +224,7 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 
 func capsText(c Capabilities) string {
 	var parts []string
-	for _, k := range []string{"retry", "timeout"} {
+	for _, k := range []Capability{CapabilityRetry, CapabilityTimeout} {
 		if v, ok := c.Supports[k]; ok {
 			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
 		}
@@ -232,9 +235,9 @@ func capsText(c Capabilities) string {
 	return strings.Join(parts, ", ")
 }
 
-func cellCounts(m map[string]int) string {
+func cellCounts(m map[Cell]int) string {
 	var parts []string
-	for _, c := range []string{CellPass, CellFail, CellPartial, CellNA, CellNotRun, CellInvalid} {
+	for _, c := range []Cell{CellPass, CellFail, CellPartial, CellNA, CellNotRun, CellInvalid} {
 		if m[c] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
 		}
@@ -243,7 +246,7 @@ func cellCounts(m map[string]int) string {
 }
 
 func expectText(e Expect) string {
-	parts := []string{strings.Join(e.Result, "|")}
+	parts := []string{join(e.Result, "|")}
 	if e.Status != 0 {
 		parts = append(parts, fmt.Sprintf("status %d", e.Status))
 	}
@@ -277,7 +280,7 @@ func expectText(e Expect) string {
 func observedText(res Result) string {
 	if res.Verdict.Cell == CellPass && res.Observation != nil {
 		o := res.Observation
-		s := o.Result
+		s := string(o.Result)
 		if o.Status != 0 {
 			s += fmt.Sprintf(" %d", o.Status)
 		}
@@ -318,7 +321,7 @@ func (r *Report) writeJUnit(w io.Writer) error {
 			case res.KnownFailing:
 				// An adopted gap, not news: the reason is the one the
 				// known-failing file gives.
-				tc.Skipped = &junit.Message{Message: "known failing (" + res.Level + "): " + knownReason(res) + "; fails: " + res.Verdict.Reason}
+				tc.Skipped = &junit.Message{Message: "known failing (" + string(res.Level) + "): " + knownReason(res) + "; fails: " + res.Verdict.Reason}
 			case res.Level == LevelInfo:
 				tc.Skipped = &junit.Message{Message: "fails (info, describes behaviour): " + res.Verdict.Reason}
 			default:
@@ -328,10 +331,10 @@ func (r *Report) writeJUnit(w io.Writer) error {
 			// The adapter or the proxy failed, not the SDK's contract.
 			tc.Error = &junit.Message{Message: res.Verdict.Reason, Text: out}
 			if res.Fault != nil {
-				tc.Error.Type = res.Fault.Kind
+				tc.Error.Type = string(res.Fault.Kind)
 			}
 		case CellNA, CellNotRun:
-			tc.Skipped = &junit.Message{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
+			tc.Skipped = &junit.Message{Message: string(res.Verdict.Cell) + ": " + res.Verdict.Reason}
 		}
 		for _, n := range res.Notes {
 			tc.SystemOut += "note: " + n + "\n"
@@ -359,7 +362,7 @@ func WriteMatrix(w io.Writer, reports []*Report) error {
 	}
 	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(reports)) + "\n")
 	var order []string
-	level := map[string]string{}
+	level := map[string]Level{}
 	for _, r := range reports {
 		for _, res := range r.Results {
 			if _, ok := level[res.ID]; !ok {
@@ -371,7 +374,7 @@ func WriteMatrix(w io.Writer, reports []*Report) error {
 	for _, id := range order {
 		fmt.Fprintf(&b, "| `%s` | %s |", id, level[id])
 		for _, r := range reports {
-			cell := CellNotRun
+			cell := string(CellNotRun)
 			for _, res := range r.Results {
 				if res.ID == id {
 					cell = res.cell()

@@ -119,7 +119,7 @@ func matrixRows(md string) []string {
 // exit path.
 func TestKitVerdict(t *testing.T) {
 	t.Parallel()
-	res := func(id, level, cell string, known bool, fault string) kit.Result {
+	res := func(id string, level kit.Level, cell kit.Cell, known bool, fault kit.FaultKind) kit.Result {
 		r := kit.Result{ID: id, Level: level, Verdict: kit.Verdict{Cell: cell}, KnownFailing: known}
 		if fault != "" {
 			r.Fault = &kit.Fault{Kind: fault}
