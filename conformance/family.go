@@ -58,7 +58,7 @@ func FamilyNamed(fams []Family, name string) (Family, bool) {
 }
 
 // rapidMu serialises this package's use of rapid's process-wide state: Draw
-// reads rapid's seed flag and Shrink sets it.
+// reads rapid's seed flag and Shrink sets it (through internal/rapidrun).
 var rapidMu sync.Mutex
 
 // CaseSeed derives the seed of the i-th case of a family from a run's seed,

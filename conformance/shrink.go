@@ -3,14 +3,12 @@ package conformance
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
-	"strconv"
-	"sync"
-	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/vcheck/vcheck/internal/rapidrun"
 )
 
 // SendFunc sends a case to the target and judges the answer. An error means
@@ -48,36 +46,18 @@ var ErrShrinkCanceled = errors.New("shrink canceled")
 // is one call of send, so a runner bounds the requests through send and ctx
 // (rapid also stops shrinking after -rapid.shrinktime, 30 s by default).
 //
-// rapid has no API for "check from this seed": Shrink sets rapid's
-// -rapid.seed, -rapid.checks and -rapid.nofailfile flags for the duration of
-// the call (no fail file is written) and restores them. It therefore must
-// not run concurrently with other rapid checks in the process; calls from
-// this package are serialised. Outside a test binary it calls testing.Init
-// (rapid reads testing.Short), and parses the empty command line of the
-// flag package's global set if nobody has. send must not call Draw,
-// DrawOne or Shrink (they wait for Shrink to finish).
+// rapid has no API for "check from this seed": internal/rapidrun sets
+// rapid's global flags for the duration of the call (no fail file is
+// written) and puts them back. Shrink therefore must not run concurrently
+// with other rapid checks in the process; calls from this package are
+// serialised. send must not call Draw, DrawOne or Shrink (they wait for
+// Shrink to finish).
 func Shrink(ctx context.Context, fam Family, seed uint64, send SendFunc) (Shrunk, error) {
 	if seed == 0 {
 		return Shrunk{}, errors.New("shrink: seed 0 means random to rapid; use a seed from CaseSeed")
 	}
 	rapidMu.Lock()
 	defer rapidMu.Unlock()
-	if err := prepareRapid(); err != nil {
-		return Shrunk{}, err
-	}
-	checks := "1"
-	if testing.Short() {
-		checks = "5" // rapid runs a fifth of the checks under -short
-	}
-	restore, err := setFlags(map[string]string{
-		"rapid.seed":       strconv.FormatUint(seed, 10),
-		"rapid.checks":     checks,
-		"rapid.nofailfile": "true",
-	})
-	if err != nil {
-		return Shrunk{}, err
-	}
-	defer restore()
 
 	out := Shrunk{}
 	first := true
@@ -113,7 +93,9 @@ func Shrink(ctx context.Context, fam Family, seed uint64, send SendFunc) (Shrunk
 		out.Case, out.Findings = c, fs
 		t.Fatalf("%s", v[0])
 	}
-	rapid.Check(&shrinkTB{}, prop)
+	if _, err := rapidrun.Check(seed, 1, prop); err != nil {
+		return Shrunk{}, fmt.Errorf("shrink: %w", err)
+	}
 	out.Checks = target
 	out.Case.Seed, out.Case.Shrunk = seed, out.Reproduced
 	for i := range out.Findings {
@@ -123,84 +105,4 @@ func Shrink(ctx context.Context, fam Family, seed uint64, send SendFunc) (Shrunk
 		return out, fmt.Errorf("%w: %w", ErrShrinkCanceled, ctx.Err())
 	}
 	return out, nil
-}
-
-var prepareOnce sync.Once
-
-// prepareRapid makes rapid usable outside a test binary, where
-// testing.Short panics until the testing flags exist and are parsed.
-func prepareRapid() (err error) {
-	prepareOnce.Do(func() {
-		if flag.Lookup("test.short") == nil {
-			testing.Init()
-		}
-		if !flag.Parsed() {
-			err = flag.CommandLine.Parse(nil)
-		}
-	})
-	if flag.Lookup("rapid.seed") == nil {
-		return errors.New("shrink: rapid's flags are not registered")
-	}
-	return err
-}
-
-// setFlags sets flags of the global set and returns a function that puts
-// the old values back.
-func setFlags(values map[string]string) (func(), error) {
-	old := map[string]string{}
-	restore := func() {
-		for name, v := range old {
-			_ = flag.Set(name, v)
-		}
-	}
-	for name, v := range values {
-		f := flag.Lookup(name)
-		if f == nil {
-			restore()
-			return nil, fmt.Errorf("shrink: no flag -%s", name)
-		}
-		old[name] = f.Value.String()
-		if err := flag.Set(name, v); err != nil {
-			restore()
-			return nil, fmt.Errorf("shrink: -%s=%s: %w", name, v, err)
-		}
-	}
-	return restore, nil
-}
-
-// shrinkTB is the rapid.TB that Shrink runs rapid.Check with: it keeps
-// rapid's messages out of any test and never stops the goroutine.
-type shrinkTB struct {
-	mu     sync.Mutex
-	failed bool
-	log    []string
-}
-
-func (tb *shrinkTB) Helper()      {}
-func (tb *shrinkTB) Name() string { return "vcheck-shrink" }
-func (tb *shrinkTB) Logf(format string, args ...any) {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	if len(tb.log) < 1000 {
-		tb.log = append(tb.log, fmt.Sprintf(format, args...))
-	}
-}
-func (tb *shrinkTB) Log(args ...any)                   { tb.Logf("%s", fmt.Sprint(args...)) }
-func (tb *shrinkTB) Skipf(format string, args ...any)  { tb.Logf(format, args...) }
-func (tb *shrinkTB) Skip(args ...any)                  { tb.Log(args...) }
-func (tb *shrinkTB) SkipNow()                          {}
-func (tb *shrinkTB) Errorf(format string, args ...any) { tb.Logf(format, args...); tb.Fail() }
-func (tb *shrinkTB) Error(args ...any)                 { tb.Log(args...); tb.Fail() }
-func (tb *shrinkTB) Fatalf(format string, args ...any) { tb.Errorf(format, args...) }
-func (tb *shrinkTB) Fatal(args ...any)                 { tb.Error(args...) }
-func (tb *shrinkTB) FailNow()                          { tb.Fail() }
-func (tb *shrinkTB) Fail() {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	tb.failed = true
-}
-func (tb *shrinkTB) Failed() bool {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	return tb.failed
 }

@@ -14,7 +14,7 @@ import (
 // create the proxy session with the scenario id).
 func (k *Kit) WriteGherkin(w io.Writer) error {
 	var b strings.Builder
-	for _, g := range Groups {
+	for _, g := range Groups() {
 		first := true
 		for _, s := range k.Scenarios {
 			if s.Group != g {
@@ -36,7 +36,7 @@ func (k *Kit) WriteGherkin(w io.Writer) error {
 			}
 			in, _ := json.Marshal(s.Input)
 			fmt.Fprintf(&b, "    When the SDK calls %s with %s\n", s.Operation, in)
-			fmt.Fprintf(&b, "    Then the result is %s\n", strings.Join(s.Expect.Result, " or "))
+			fmt.Fprintf(&b, "    Then the result is %s\n", join(s.Expect.Result, " or "))
 			if s.Expect.Status != 0 {
 				fmt.Fprintf(&b, "    And the error's HTTP status is %d\n", s.Expect.Status)
 			}
@@ -63,7 +63,7 @@ type Vector struct {
 	Status      int               `json:"status"`
 	Headers     map[string]string `json:"headers,omitempty"`
 	Body        string            `json:"body"`
-	Result      []string          `json:"result"`
+	Result      []Outcome         `json:"result"`
 	WantStatus  int               `json:"want_status,omitempty"`
 	WantCode    int               `json:"want_error_code,omitempty"`
 	WantsFields []string          `json:"want_fields,omitempty"`

@@ -1,11 +1,14 @@
 // Package kit is vcheck's SDK error-handling kit: the scenarios of
 // fixtures/sdkkit.json, the runner that drives an SDK adapter through the
-// chaos proxy (one session per scenario), and the reports (JSON, JUnit,
-// Markdown, and a matrix across SDKs).
+// chaos proxy (one session per scenario), the judge that turns an
+// adapter's observation and the proxy's record into a cell (Judge), and
+// the reports (JSON, JUnit, Markdown, and a matrix across SDKs).
 //
-// It imports proxy (the sessions), conformance (the judge, JudgeKit),
-// contracts and fixtures; never mock: whoever runs the kit starts the
-// upstream (cmd/vcheck starts the embedded mock) and passes its URL.
+// It imports proxy (the sessions), contracts and fixtures; never mock:
+// whoever runs the kit starts the upstream (cmd/vcheck starts the embedded
+// mock) and passes its URL. It does not import conformance either: the
+// kit's judge is its own, so the kit builds neither the generators nor
+// libopenapi.
 package kit
 
 import (
@@ -15,31 +18,48 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/fixtures"
 	"github.com/vcheck/vcheck/proxy"
 )
 
+// Level is how much a scenario's failure weighs.
+type Level string
+
 // The levels of a scenario.
 const (
-	LevelMust   = "must"   // a failure fails the run
-	LevelShould = "should" // a failure is reported, the run still passes
-	LevelInfo   = "info"   // describes behaviour, never fails
+	LevelMust   Level = "must"   // a failure fails the run
+	LevelShould Level = "should" // a failure is reported, the run still passes
+	LevelInfo   Level = "info"   // describes behaviour, never fails
 )
 
-// Groups are the scenario groups, in report order.
-var Groups = []string{"surface", "retry", "time", "body", "auth"}
+// Group is a scenario group: the first part of a scenario's id.
+type Group string
+
+// The scenario groups.
+const (
+	GroupSurface Group = "surface" // a documented error reaches the caller with its errorCode and message
+	GroupRetry   Group = "retry"   // 429 and 5xx retried with backoff, a 4xx never, a lost start never twice
+	GroupTime    Group = "time"    // a hung, slow or stalled answer: a timeout, never a hang
+	GroupBody    Group = "body"    // an answer that is no Sinch error body: HTML, text, empty, truncated, reset, huge
+	GroupAuth    Group = "auth"    // where the credentials go: no Authorization to another host, no loop on a 401
+)
+
+// Groups returns the scenario groups in report order. The slice is the
+// caller's: changing it changes nothing in the kit.
+func Groups() []Group {
+	return []Group{GroupSurface, GroupRetry, GroupTime, GroupBody, GroupAuth}
+}
 
 // Scenario is one kit scenario.
 type Scenario struct {
-	ID        string                `json:"id"`
-	Group     string                `json:"group"`
-	Level     string                `json:"level"`
-	Why       string                `json:"why"`
-	Operation string                `json:"operation"`
-	Input     map[string]string     `json:"input"`
-	Rules     []string              `json:"rules"`
-	Expect    conformance.KitExpect `json:"expect"`
+	ID        string            `json:"id"`
+	Group     Group             `json:"group"`
+	Level     Level             `json:"level"`
+	Why       string            `json:"why"`
+	Operation string            `json:"operation"`
+	Input     map[string]string `json:"input"`
+	Rules     []string          `json:"rules"`
+	Expect    Expect            `json:"expect"`
 
 	rules []proxy.Rule
 }
@@ -56,7 +76,7 @@ type Kit struct {
 }
 
 // results is every result an expectation may name.
-var results = []string{conformance.KitSuccess, conformance.KitAPIError, conformance.KitTimeout, conformance.KitTransportError, conformance.KitParseError}
+var results = []Outcome{OutcomeSuccess, OutcomeAPIError, OutcomeTimeout, OutcomeTransportError, OutcomeParseError}
 
 // Load reads the embedded kit.
 func Load() (*Kit, error) { return Parse(fixtures.SDKKit()) }
@@ -81,11 +101,11 @@ func Parse(data []byte) (*Kit, error) {
 		switch {
 		case s.ID == "" || seen[s.ID]:
 			return nil, bad("id", "empty or repeated")
-		case !strings.HasPrefix(s.ID, s.Group+"."):
+		case !strings.HasPrefix(s.ID, string(s.Group)+"."):
 			return nil, bad("id", "want %s.NAME", s.Group)
-		case !slices.Contains(Groups, s.Group):
-			return nil, bad("group", "%q: want one of %s", s.Group, strings.Join(Groups, ", "))
-		case !slices.Contains([]string{LevelMust, LevelShould, LevelInfo}, s.Level):
+		case !slices.Contains(Groups(), s.Group):
+			return nil, bad("group", "%q: want one of %s", s.Group, join(Groups(), ", "))
+		case !slices.Contains([]Level{LevelMust, LevelShould, LevelInfo}, s.Level):
 			return nil, bad("level", "%q: want must, should or info", s.Level)
 		case s.Why == "" || strings.Contains(s.Why, "\n"):
 			return nil, bad("why", "want one line")
@@ -97,7 +117,7 @@ func Parse(data []byte) (*Kit, error) {
 		seen[s.ID] = true
 		for _, r := range s.Expect.Result {
 			if !slices.Contains(results, r) {
-				return nil, bad("expect.result", "%q: want one of %s", r, strings.Join(results, ", "))
+				return nil, bad("expect.result", "%q: want one of %s", r, join(results, ", "))
 			}
 		}
 		for j, text := range s.Rules {
@@ -143,7 +163,7 @@ func (k *Kit) Select(ids []string) ([]Scenario, error) {
 	for _, id := range ids {
 		matched := false
 		for _, s := range k.Scenarios {
-			if s.ID == id || strings.HasSuffix(id, "*") && strings.HasPrefix(s.ID, strings.TrimSuffix(id, "*")) || id == s.Group {
+			if s.ID == id || strings.HasSuffix(id, "*") && strings.HasPrefix(s.ID, strings.TrimSuffix(id, "*")) || id == string(s.Group) {
 				if !slices.ContainsFunc(out, func(o Scenario) bool { return o.ID == s.ID }) {
 					out = append(out, s)
 				}

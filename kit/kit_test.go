@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/fixtures"
 )
@@ -61,19 +61,19 @@ func fakeAdapter() {
 		if on := os.Getenv("VCHECK_FAKE_ON"); on == line.ID || on == "*" {
 			misbehave(os.Getenv("VCHECK_FAKE_FAULT"), line)
 		}
-		obs := conformance.KitObservation{ID: line.ID}
+		obs := Observation{ID: line.ID}
 		c := &http.Client{Timeout: time.Duration(line.TimeoutMS) * time.Millisecond}
 		resp, err := c.Get(line.BaseURL + "/verification/v1/verifications/id/1")
 		switch {
 		case err != nil && os.IsTimeout(err):
-			obs.Result = conformance.KitTimeout
+			obs.Result = OutcomeTimeout
 		case err != nil:
-			obs.Result = conformance.KitTransportError
+			obs.Result = OutcomeTransportError
 		case resp.StatusCode < 300:
-			obs.Result = conformance.KitSuccess
+			obs.Result = OutcomeSuccess
 		default:
 			b, _ := io.ReadAll(resp.Body)
-			obs.Result, obs.Status = conformance.KitAPIError, resp.StatusCode
+			obs.Result, obs.Status = OutcomeAPIError, resp.StatusCode
 			if e := contracts.ParseErrorBody(b); e.Code != 0 {
 				obs.Error = map[string]any{"errorCode": e.Code, "message": e.Message}
 			}
@@ -116,21 +116,35 @@ func TestLoad_embeddedKit(t *testing.T) {
 	k, err := Load()
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(k.Scenarios), 26)
-	groups, levels := map[string]int{}, map[string]int{}
+	groups, levels := map[Group]int{}, map[Level]int{}
 	for _, s := range k.Scenarios {
 		groups[s.Group]++
 		levels[s.Level]++
 	}
-	for _, g := range Groups {
+	for _, g := range Groups() {
 		assert.Positive(t, groups[g], g)
 	}
-	for _, l := range []string{LevelMust, LevelShould, LevelInfo} {
+	for _, l := range []Level{LevelMust, LevelShould, LevelInfo} {
 		assert.Positive(t, levels[l], l)
 	}
 	for _, id := range []string{"surface.40005", "retry.no-4xx", "retry.503-twice", "retry.lost-start", "time.hang", "body.html-502", "body.empty-503", "body.2xx-notjson", "auth.redirect-cross-host"} {
 		_, ok := k.Scenario(id)
 		assert.True(t, ok, id)
 	}
+}
+
+// TestGroups_isTheCallersCopy: changing what Groups returns changes
+// neither the next call nor what Parse accepts.
+func TestGroups_isTheCallersCopy(t *testing.T) {
+	t.Parallel()
+	want := []Group{GroupSurface, GroupRetry, GroupTime, GroupBody, GroupAuth}
+	g := Groups()
+	require.Equal(t, want, g)
+	g[0] = "changed"
+	slices.Reverse(g)
+	assert.Equal(t, want, Groups())
+	_, err := Load()
+	assert.NoError(t, err, "the surface scenarios still load")
 }
 
 func TestParse_badKitNamesTheScenario(t *testing.T) {
@@ -140,6 +154,8 @@ func TestParse_badKitNamesTheScenario(t *testing.T) {
 		{`"level": "must"`, `"level": "sometimes"`, `level: "sometimes"`},
 		{`=> sinch(40102)`, `=> sinch(4010)`, `surface.40102): rules[0]: rule`},
 		{`"operation": "status_by_id"`, `"operation": "fly"`, `operation: "fly"`},
+		{`"id": "auth.`, `"id": "fly.`, `id: want auth.NAME`},
+		{"\"auth.redirect-cross-host\",\n      \"group\": \"auth\"", "\"fly.redirect-cross-host\",\n      \"group\": \"fly\"", `group: "fly": want one of surface, retry, time, body, auth`},
 	} {
 		_, err := Parse([]byte(strings.Replace(good, tc.from, tc.to, 1)))
 		require.Error(t, err, tc.to)
@@ -170,17 +186,17 @@ func TestRun_fakeAdapterThroughTheProxy(t *testing.T) {
 		KnownFailing: map[string]string{"body.2xx-notjson": "reads any 200 as success"},
 	})
 	require.NoError(t, err, stderr.String())
-	cells := map[string]string{}
+	cells := map[string]Cell{}
 	for _, r := range rep.Results {
 		cells[r.ID] = r.Verdict.Cell
 	}
-	assert.Equal(t, map[string]string{
-		"surface.50000":    conformance.CellPass,
-		"retry.no-4xx":     conformance.CellPass,
-		"body.2xx-notjson": conformance.CellFail,
-		"retry.503-twice":  conformance.CellNA,
-		"time.hang":        conformance.CellPass,
-		"surface.40400":    conformance.CellPass,
+	assert.Equal(t, map[string]Cell{
+		"surface.50000":    CellPass,
+		"retry.no-4xx":     CellPass,
+		"body.2xx-notjson": CellFail,
+		"retry.503-twice":  CellNA,
+		"time.hang":        CellPass,
+		"surface.40400":    CellPass,
 	}, cells, "%+v", rep.Results)
 	assert.Empty(t, rep.Summary.Failing, "a known failure does not fail the run")
 	assert.Equal(t, 5, rep.Summary.Exercised)
@@ -256,7 +272,7 @@ func leakyAdapter() {
 			}
 		}
 		fmt.Fprintf(os.Stderr, "leaky: signing with %s (%s)\n", line.Secret, basic)
-		obs := conformance.KitObservation{ID: line.ID, Result: conformance.KitAPIError, Status: 404,
+		obs := Observation{ID: line.ID, Result: OutcomeAPIError, Status: 404,
 			Error: map[string]any{"errorCode": 40400, "message": "sent " + line.Secret + " as Basic " + basic}}
 		out, _ := json.Marshal(obs)
 		fmt.Println(string(out))

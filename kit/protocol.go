@@ -9,22 +9,24 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/proxy"
 )
 
+// FaultKind is a way an adapter can break the line protocol.
+type FaultKind string
+
 // The ways an adapter can break the protocol on a scenario (Fault.Kind).
 const (
-	FaultTimeout = "timeout"  // no observation line within the scenario timeout
-	FaultBadLine = "bad-line" // a line that is not an observation of this scenario
-	FaultCrash   = "crash"    // the adapter exited or closed its stdin or stdout
+	FaultTimeout FaultKind = "timeout"  // no observation line within the scenario timeout
+	FaultBadLine FaultKind = "bad-line" // a line that is not an observation of this scenario
+	FaultCrash   FaultKind = "crash"    // the adapter exited or closed its stdin or stdout
 )
 
 // Fault is how an adapter broke the line protocol on one scenario. The
 // scenario has no verdict (cell !), and the kit killed the adapter and
 // started a fresh one for the next scenario.
 type Fault struct {
-	Kind string `json:"kind"`
+	Kind FaultKind `json:"kind"`
 	// Detail says what happened, in words.
 	Detail string `json:"detail"`
 	// Line is what the adapter printed instead of an observation,
@@ -33,7 +35,7 @@ type Fault struct {
 }
 
 func (f *Fault) reason() string {
-	s := "adapter " + f.Kind + ": " + f.Detail
+	s := "adapter " + string(f.Kind) + ": " + f.Detail
 	if f.Line != "" {
 		s += fmt.Sprintf(": %q", f.Line)
 	}
@@ -60,7 +62,7 @@ func quote(scrub *proxy.Scrubber, s string) string {
 }
 
 // adapterResults are the results an observation may carry.
-var adapterResults = append(slices.Clone(results), conformance.KitStuck, conformance.KitUnsupported)
+var adapterResults = append(slices.Clone(results), OutcomeStuck, OutcomeUnsupported)
 
 // jsonFields returns the JSON names of a struct type's fields, in order.
 func jsonFields(v any) []string {
@@ -78,20 +80,20 @@ func jsonFields(v any) []string {
 
 // observationFields are the fields parseObservation reads; anything else
 // is noted on the result and ignored.
-var observationFields = jsonFields(conformance.KitObservation{})
+var observationFields = jsonFields(Observation{})
 
 // parseObservation reads the adapter's line for scenario id. A line that
 // is no JSON object, has a field of the wrong type, another id or no
 // known result is a bad line; unknown fields are returned as notes.
-func parseObservation(line, id string, scrub *proxy.Scrubber) (*conformance.KitObservation, []string, *Fault) {
-	bad := func(format string, args ...any) (*conformance.KitObservation, []string, *Fault) {
+func parseObservation(line, id string, scrub *proxy.Scrubber) (*Observation, []string, *Fault) {
+	bad := func(format string, args ...any) (*Observation, []string, *Fault) {
 		return nil, nil, &Fault{Kind: FaultBadLine, Detail: fmt.Sprintf(format, args...), Line: quote(scrub, line)}
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(line), &fields); err != nil || fields == nil {
 		return bad("not a JSON object")
 	}
-	var obs conformance.KitObservation
+	var obs Observation
 	if err := json.Unmarshal([]byte(line), &obs); err != nil {
 		return bad("%s", typeError(err))
 	}
@@ -99,7 +101,7 @@ func parseObservation(line, id string, scrub *proxy.Scrubber) (*conformance.KitO
 	case obs.ID != id:
 		return bad("id %q, want %q (one observation per scenario, in order)", quote(scrub, obs.ID), id)
 	case !slices.Contains(adapterResults, obs.Result):
-		return bad("result %q, want one of %s", quote(scrub, obs.Result), strings.Join(adapterResults, ", "))
+		return bad("result %q, want one of %s", quote(scrub, string(obs.Result)), join(adapterResults, ", "))
 	}
 	var notes []string
 	for name := range fields {

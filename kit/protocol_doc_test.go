@@ -7,14 +7,21 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/vcheck/vcheck/conformance"
 )
+
+// names returns the values of a string type as strings.
+func names[S ~string](list []S) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		out = append(out, string(s))
+	}
+	return out
+}
 
 // TestProtocolDoc_namesWhatTheKitReads keeps docs/kit-adapter-protocol.md
 // in step with the code: every field of the three lines (read from the
 // structs the kit decodes and encodes), every result the parser accepts,
-// every fault kind and the timeout defaults appear in it.
+// every fault kind and capability, and the timeout defaults appear in it.
 func TestProtocolDoc_namesWhatTheKitReads(t *testing.T) {
 	t.Parallel()
 	b, err := os.ReadFile("../docs/kit-adapter-protocol.md")
@@ -28,10 +35,11 @@ func TestProtocolDoc_namesWhatTheKitReads(t *testing.T) {
 	}
 	for what, names := range map[string][]string{
 		"observation field":  observationFields,
-		"capabilities field": jsonFields(conformance.KitCapabilities{}),
+		"capabilities field": jsonFields(Capabilities{}),
 		"scenario field":     jsonFields(scenarioLine{}),
-		"result":             adapterResults,
-		"fault kind":         {FaultTimeout, FaultBadLine, FaultCrash},
+		"result":             names(adapterResults),
+		"fault kind":         names([]FaultKind{FaultTimeout, FaultBadLine, FaultCrash}),
+		"capability":         names([]Capability{CapabilityRetry, CapabilityTimeout}),
 		"operation":          ops,
 		"flag":               {"--start-timeout", "--scenario-timeout", "--timeout", "--known-failing"},
 	} {

@@ -9,24 +9,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vcheck/vcheck/conformance"
-	"github.com/vcheck/vcheck/internal/junit"
 	"github.com/vcheck/vcheck/proxy"
 )
 
 // Result is one scenario's outcome.
 type Result struct {
-	ID           string                      `json:"id"`
-	Group        string                      `json:"group"`
-	Level        string                      `json:"level"`
-	Why          string                      `json:"why"`
-	Expect       conformance.KitExpect       `json:"expect"`
-	Verdict      conformance.KitVerdict      `json:"verdict"`
-	Observation  *conformance.KitObservation `json:"observation,omitempty"`
-	Attempts     []proxy.Attempt             `json:"attempts,omitempty"`
-	KnownFailing bool                        `json:"known_failing,omitempty"`
-	KnownReason  string                      `json:"known_reason,omitempty"`
-	WallMS       float64                     `json:"wall_ms,omitempty"`
+	ID           string          `json:"id"`
+	Group        Group           `json:"group"`
+	Level        Level           `json:"level"`
+	Why          string          `json:"why"`
+	Expect       Expect          `json:"expect"`
+	Verdict      Verdict         `json:"verdict"`
+	Observation  *Observation    `json:"observation,omitempty"`
+	Attempts     []proxy.Attempt `json:"attempts,omitempty"`
+	KnownFailing bool            `json:"known_failing,omitempty"`
+	KnownReason  string          `json:"known_reason,omitempty"`
+	WallMS       float64         `json:"wall_ms,omitempty"`
 	// Fault is how the adapter broke the protocol here (cell !).
 	Fault *Fault `json:"fault,omitempty"`
 	// Notes are anomalies that did not stop the judging (unknown fields).
@@ -36,9 +34,9 @@ type Result struct {
 // cell is the result's cell as the reports print it: a fault names its
 // kind, a known failure says so.
 func (res Result) cell() string {
-	c := res.Verdict.Cell
+	c := string(res.Verdict.Cell)
 	if res.Fault != nil {
-		c += " " + res.Fault.Kind
+		c += " " + string(res.Fault.Kind)
 	}
 	if res.KnownFailing {
 		c += " (known)"
@@ -49,7 +47,7 @@ func (res Result) cell() string {
 // judged reports whether the result has a verdict on the SDK.
 func (res Result) judged() bool {
 	switch res.Verdict.Cell {
-	case conformance.CellInvalid, conformance.CellNotRun:
+	case CellInvalid, CellNotRun:
 		return false
 	}
 	return true
@@ -57,7 +55,7 @@ func (res Result) judged() bool {
 
 // Summary counts the cells of a run.
 type Summary struct {
-	Cells map[string]int `json:"cells"`
+	Cells map[Cell]int `json:"cells"`
 	// Exercised counts scenarios judged ✓, ✗ or ~.
 	Exercised int `json:"exercised"`
 	// Failing lists must scenarios that failed and are not known failing.
@@ -73,15 +71,15 @@ type Summary struct {
 	// no pass without them.
 	Unjudged []string `json:"unjudged,omitempty"`
 	// Faults counts the scenarios the adapter broke, by Fault.Kind.
-	Faults map[string]int `json:"faults,omitempty"`
+	Faults map[FaultKind]int `json:"faults,omitempty"`
 }
 
 // Report is one SDK's kit run.
 type Report struct {
-	SDK     conformance.KitCapabilities `json:"sdk"`
-	Started time.Time                   `json:"started"`
-	Results []Result                    `json:"results"`
-	Summary Summary                     `json:"summary"`
+	SDK     Capabilities `json:"sdk"`
+	Started time.Time    `json:"started"`
+	Results []Result     `json:"results"`
+	Summary Summary      `json:"summary"`
 	// Restarts counts the adapter restarts after faults.
 	Restarts int `json:"restarts,omitempty"`
 
@@ -107,20 +105,20 @@ func (r *Report) through(w io.Writer, write func(io.Writer) error) error {
 
 // Summarize fills Summary from Results.
 func (r *Report) Summarize() {
-	s := Summary{Cells: map[string]int{}}
+	s := Summary{Cells: map[Cell]int{}}
 	for _, res := range r.Results {
 		c := res.Verdict.Cell
 		s.Cells[c]++
 		switch c {
-		case conformance.CellPass, conformance.CellFail, conformance.CellPartial:
+		case CellPass, CellFail, CellPartial:
 			s.Exercised++
-		case conformance.CellInvalid:
+		case CellInvalid:
 			s.Invalid = append(s.Invalid, res.ID)
 		}
-		if c == conformance.CellFail && res.Level == LevelMust && !res.KnownFailing {
+		if c == CellFail && res.Level == LevelMust && !res.KnownFailing {
 			s.Failing = append(s.Failing, res.ID)
 		}
-		if c == conformance.CellFail && res.KnownFailing {
+		if c == CellFail && res.KnownFailing {
 			s.KnownFailed = append(s.KnownFailed, res.ID)
 		}
 		if !res.judged() && res.Level == LevelMust && !res.KnownFailing {
@@ -128,11 +126,11 @@ func (r *Report) Summarize() {
 		}
 		if res.Fault != nil {
 			if s.Faults == nil {
-				s.Faults = map[string]int{}
+				s.Faults = map[FaultKind]int{}
 			}
 			s.Faults[res.Fault.Kind]++
 		}
-		if res.KnownFailing && (c == conformance.CellPass || c == conformance.CellPartial) {
+		if res.KnownFailing && (c == CellPass || c == CellPartial) {
 			s.Fixed = append(s.Fixed, res.ID)
 		}
 	}
@@ -147,18 +145,21 @@ func (s Summary) Counts() string {
 	for _, n := range s.Cells {
 		total += n
 	}
-	parts := []string{fmt.Sprintf("%d pass", s.Cells[conformance.CellPass])}
-	fail := fmt.Sprintf("%d fail", s.Cells[conformance.CellFail])
+	parts := []string{fmt.Sprintf("%d pass", s.Cells[CellPass])}
+	fail := fmt.Sprintf("%d fail", s.Cells[CellFail])
 	if n := len(s.KnownFailed); n > 0 {
 		fail += fmt.Sprintf(" (%d known)", n)
 	}
 	parts = append(parts, fail)
-	for _, c := range []struct{ cell, name string }{{conformance.CellPartial, "partial"}, {conformance.CellNA, "n/a"}, {conformance.CellInvalid, "invalid"}, {conformance.CellNotRun, "not run"}} {
+	for _, c := range []struct {
+		cell Cell
+		name string
+	}{{CellPartial, "partial"}, {CellNA, "n/a"}, {CellInvalid, "invalid"}, {CellNotRun, "not run"}} {
 		if n := s.Cells[c.cell]; n > 0 {
 			p := fmt.Sprintf("%d %s", n, c.name)
-			if c.cell == conformance.CellInvalid && len(s.Faults) > 0 {
+			if c.cell == CellInvalid && len(s.Faults) > 0 {
 				var kinds []string
-				for _, k := range []string{FaultTimeout, FaultBadLine, FaultCrash} {
+				for _, k := range []FaultKind{FaultTimeout, FaultBadLine, FaultCrash} {
 					if s.Faults[k] > 0 {
 						kinds = append(kinds, fmt.Sprintf("%d %s", s.Faults[k], k))
 					}
@@ -195,198 +196,4 @@ func ReadReport(path string) (*Report, error) {
 		return nil, fmt.Errorf("%s: not a kit report (no sdk or no results)", path)
 	}
 	return &r, nil
-}
-
-// WriteMarkdown writes the scenario x expectation x observed matrix.
-func (r *Report) WriteMarkdown(w io.Writer) error { return r.through(w, r.writeMarkdown) }
-
-func (r *Report) writeMarkdown(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## vcheck kit: %s %s\n\n", r.SDK.SDK, r.SDK.Version)
-	fmt.Fprintf(&b, "Capabilities: %s. ", capsText(r.SDK))
-	fmt.Fprintf(&b, "Cells: %s.\n\n", cellCounts(r.Summary.Cells))
-	b.WriteString("| scenario | level | expected | observed | cell | why |\n|---|---|---|---|---|---|\n")
-	for _, res := range r.Results {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", res.ID, res.Level, mdEscape(expectText(res.Expect)), mdEscape(observedText(res)), res.cell(), mdEscape(res.Why))
-	}
-	b.WriteString("\nLegend: ✓ pass, ✗ fail, ~ partial (a field reachable only by parsing the raw body), N/A capability declared unsupported (a gap), ? not run, ! invalid run.\n")
-	if len(r.Summary.Failing) > 0 {
-		fmt.Fprintf(&b, "\n**Failing must scenarios:** %s\n", strings.Join(r.Summary.Failing, ", "))
-	}
-	if len(r.Summary.Fixed) > 0 {
-		fmt.Fprintf(&b, "\n**Known failing but passed (remove from the list):** %s\n", strings.Join(r.Summary.Fixed, ", "))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func capsText(c conformance.KitCapabilities) string {
-	var parts []string
-	for _, k := range []string{"retry", "timeout"} {
-		if v, ok := c.Supports[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
-		}
-	}
-	if len(parts) == 0 {
-		return "none declared"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func cellCounts(m map[string]int) string {
-	var parts []string
-	for _, c := range []string{conformance.CellPass, conformance.CellFail, conformance.CellPartial, conformance.CellNA, conformance.CellNotRun, conformance.CellInvalid} {
-		if m[c] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func expectText(e conformance.KitExpect) string {
-	parts := []string{strings.Join(e.Result, "|")}
-	if e.Status != 0 {
-		parts = append(parts, fmt.Sprintf("status %d", e.Status))
-	}
-	if e.ErrorCode != 0 {
-		parts = append(parts, fmt.Sprintf("errorCode %d", e.ErrorCode))
-	}
-	if len(e.Fields) > 0 {
-		parts = append(parts, "surfaces "+strings.Join(e.Fields, ", "))
-	}
-	if e.Attempts != nil {
-		parts = append(parts, "attempts "+e.Attempts.String())
-	}
-	if e.GapMS != nil {
-		parts = append(parts, "gap ms "+e.GapMS.String())
-	}
-	if e.ExecutedStarts != nil {
-		parts = append(parts, "starts executed "+e.ExecutedStarts.String())
-	}
-	if e.HangUpMS != nil {
-		parts = append(parts, "hangs up ms "+e.HangUpMS.String())
-	}
-	if e.Resigned {
-		parts = append(parts, "retries re-signed")
-	}
-	if e.NoCrossHostAuth {
-		parts = append(parts, "no Authorization to another host")
-	}
-	return strings.Join(parts, "; ")
-}
-
-func observedText(res Result) string {
-	if res.Verdict.Cell == conformance.CellPass && res.Observation != nil {
-		o := res.Observation
-		s := o.Result
-		if o.Status != 0 {
-			s += fmt.Sprintf(" %d", o.Status)
-		}
-		if c, ok := o.Error["errorCode"]; ok {
-			s += fmt.Sprintf(" errorCode %v", c)
-		}
-		return fmt.Sprintf("%s; %d attempt(s)", s, len(res.Attempts))
-	}
-	return res.Verdict.Reason
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
-}
-
-// WriteJUnit writes one testcase per scenario: a failure for ✗ (a must or
-// should scenario not known failing), an error for !, skipped for N/A and ?.
-func (r *Report) WriteJUnit(w io.Writer) error { return r.through(w, r.writeJUnit) }
-
-func (r *Report) writeJUnit(w io.Writer) error {
-	s := junit.Suite{Name: "vcheck kit " + r.SDK.SDK + " " + r.SDK.Version, Time: "0"}
-	total := 0.0
-	for _, res := range r.Results {
-		group, name, _ := strings.Cut(res.ID, ".")
-		tc := junit.TestCase{Classname: "vcheck.kit." + group, Name: name, Time: fmt.Sprintf("%.3f", res.WallMS/1000)}
-		total += res.WallMS / 1000
-		out := fmt.Sprintf("level: %s\nwhy: %s\nexpected: %s\ncell: %s %s\n", res.Level, res.Why, expectText(res.Expect), res.Verdict.Cell, res.Verdict.Reason)
-		for _, c := range res.Verdict.Checks {
-			out += fmt.Sprintf("check %s: ok=%v want %s got %s\n", c.Name, c.OK, c.Want, c.Got)
-		}
-		if res.KnownFailing {
-			out += "known failing: " + knownReason(res) + "\n"
-		}
-		tc.SystemOut = out
-		switch res.Verdict.Cell {
-		case conformance.CellFail:
-			switch {
-			case res.KnownFailing:
-				// An adopted gap, not news: the reason is the one the
-				// known-failing file gives.
-				tc.Skipped = &junit.Message{Message: "known failing (" + res.Level + "): " + knownReason(res) + "; fails: " + res.Verdict.Reason}
-			case res.Level == LevelInfo:
-				tc.Skipped = &junit.Message{Message: "fails (info, describes behaviour): " + res.Verdict.Reason}
-			default:
-				tc.Failure = &junit.Message{Message: res.Verdict.Reason, Text: out}
-			}
-		case conformance.CellInvalid:
-			// The adapter or the proxy failed, not the SDK's contract.
-			tc.Error = &junit.Message{Message: res.Verdict.Reason, Text: out}
-			if res.Fault != nil {
-				tc.Error.Type = res.Fault.Kind
-			}
-		case conformance.CellNA, conformance.CellNotRun:
-			tc.Skipped = &junit.Message{Message: res.Verdict.Cell + ": " + res.Verdict.Reason}
-		}
-		for _, n := range res.Notes {
-			tc.SystemOut += "note: " + n + "\n"
-		}
-		s.Cases = append(s.Cases, tc)
-	}
-	s.Time = fmt.Sprintf("%.3f", total)
-	return junit.Write(w, s)
-}
-
-func knownReason(res Result) string {
-	if res.KnownReason == "" {
-		return "listed in --known-failing, no reason given"
-	}
-	return res.KnownReason
-}
-
-// WriteMatrix renders several SDKs' reports as one matrix: a row per
-// scenario, a column per SDK.
-func WriteMatrix(w io.Writer, reports []*Report) error {
-	var b strings.Builder
-	b.WriteString("## vcheck kit: SDK matrix\n\n| scenario | level |")
-	for _, r := range reports {
-		fmt.Fprintf(&b, " %s %s |", r.SDK.SDK, r.SDK.Version)
-	}
-	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(reports)) + "\n")
-	var order []string
-	level := map[string]string{}
-	for _, r := range reports {
-		for _, res := range r.Results {
-			if _, ok := level[res.ID]; !ok {
-				order = append(order, res.ID)
-				level[res.ID] = res.Level
-			}
-		}
-	}
-	for _, id := range order {
-		fmt.Fprintf(&b, "| `%s` | %s |", id, level[id])
-		for _, r := range reports {
-			cell := conformance.CellNotRun
-			for _, res := range r.Results {
-				if res.ID == id {
-					cell = res.cell()
-				}
-			}
-			fmt.Fprintf(&b, " %s |", cell)
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("\n| totals | |")
-	for _, r := range reports {
-		fmt.Fprintf(&b, " %s |", cellCounts(r.Summary.Cells))
-	}
-	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
-	return err
 }

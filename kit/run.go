@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/proxy"
 )
@@ -148,13 +147,13 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 		}
 		if needs := s.Expect.Needs; needs != "" {
 			if ok, declared := caps.Supports[needs]; declared && !ok {
-				res.Verdict = conformance.JudgeKit(s.Expect, caps, nil, nil)
+				res.Verdict = Judge(s.Expect, caps, nil, nil)
 				rep.Results = append(rep.Results, res)
 				continue
 			}
 		}
 		if a == nil {
-			res.Verdict = conformance.KitVerdict{Cell: conformance.CellNotRun, Reason: stopped}
+			res.Verdict = Verdict{Cell: CellNotRun, Reason: stopped}
 			rep.Results = append(rep.Results, res)
 			continue
 		}
@@ -176,7 +175,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 		if fault == nil {
 			faults = 0
 			res.Observation = obs
-			res.Verdict = conformance.JudgeKit(s.Expect, caps, obs, kitAttempts(st.Attempts))
+			res.Verdict = Judge(s.Expect, caps, obs, judgedAttempts(st.Attempts))
 			rep.Results = append(rep.Results, res)
 			continue
 		}
@@ -202,7 +201,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 			}
 		}
 		res.Fault = fault
-		res.Verdict = conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: fault.reason()}
+		res.Verdict = Verdict{Cell: CellInvalid, Reason: fault.reason()}
 		rep.Results = append(rep.Results, res)
 	}
 	rep.Summarize()
@@ -211,8 +210,8 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 
 // start starts the adapter and reads its capabilities line within
 // StartTimeout; an adapter that does not give one is killed.
-func start(ctx context.Context, o Options, scrub *proxy.Scrubber) (*adapter, conformance.KitCapabilities, error) {
-	var caps conformance.KitCapabilities
+func start(ctx context.Context, o Options, scrub *proxy.Scrubber) (*adapter, Capabilities, error) {
+	var caps Capabilities
 	a, err := startAdapter(o, scrub)
 	if err != nil {
 		return nil, caps, err
@@ -237,7 +236,7 @@ func start(ctx context.Context, o Options, scrub *proxy.Scrubber) (*adapter, con
 
 // observe sends one scenario line and reads its observation. A fault is
 // the adapter's; err is only the run's context ending.
-func observe(ctx context.Context, a *adapter, line []byte, id string, wait time.Duration, scrub *proxy.Scrubber) (*conformance.KitObservation, []string, *Fault, error) {
+func observe(ctx context.Context, a *adapter, line []byte, id string, wait time.Duration, scrub *proxy.Scrubber) (*Observation, []string, *Fault, error) {
 	if err := a.writeLine(line, wait); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, nil, &Fault{Kind: FaultTimeout, Detail: fmt.Sprintf("it read no scenario line within %v", wait)}, nil
@@ -257,10 +256,10 @@ func observe(ctx context.Context, a *adapter, line []byte, id string, wait time.
 	return obs, notes, fault, nil
 }
 
-func kitAttempts(at []proxy.Attempt) []conformance.KitAttempt {
-	out := make([]conformance.KitAttempt, 0, len(at))
+func judgedAttempts(at []proxy.Attempt) []Attempt {
+	out := make([]Attempt, 0, len(at))
 	for _, a := range at {
-		out = append(out, conformance.KitAttempt{Method: a.Method, Path: a.Path, Host: hostOnly(a.Host), Status: a.Status, GapMS: a.GapMS,
+		out = append(out, Attempt{Method: a.Method, Path: a.Path, Host: hostOnly(a.Host), Status: a.Status, GapMS: a.GapMS,
 			Upstream: a.Upstream, ClientHungUpMS: a.ClientHungUpMS, Retry: a.Retry, Resigned: a.Resigned, Auth: a.Auth, ProxyError: a.ProxyError})
 	}
 	return out

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/contracts"
 	"github.com/vcheck/vcheck/fixtures"
 )
@@ -81,8 +80,9 @@ func cells(rep *Report) map[string]string {
 func TestRun_adapterFaultsAreBoundedAndTheRestRun(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name, fault, kind, detail, line string
-		timeout                         time.Duration
+		name, fault, detail, line string
+		kind                      FaultKind
+		timeout                   time.Duration
 	}{
 		{name: "hangs", fault: "hang", kind: FaultTimeout, detail: "no observation line within 3s", timeout: 3 * time.Second},
 		{name: "prints garbage and keeps running", fault: "garbage", kind: FaultBadLine, detail: "not a JSON object", line: "panic: oops, signing with REDACTED"},
@@ -102,10 +102,10 @@ func TestRun_adapterFaultsAreBoundedAndTheRestRun(t *testing.T) {
 			rep, stderr, err := faultRun(t, set, "VCHECK_FAKE_FAULT="+tc.fault, "VCHECK_FAKE_ON=surface.40400")
 			require.NoError(t, err, stderr)
 			assert.Equal(t, map[string]string{
-				"surface.50000": conformance.CellPass,
-				"surface.40400": conformance.CellInvalid + " " + tc.kind,
-				"retry.no-4xx":  conformance.CellPass,
-				"time.hang":     conformance.CellPass,
+				"surface.50000": string(CellPass),
+				"surface.40400": string(CellInvalid) + " " + string(tc.kind),
+				"retry.no-4xx":  string(CellPass),
+				"time.hang":     string(CellPass),
 			}, cells(rep), "%+v", rep.Results)
 			assert.Equal(t, 1, rep.Restarts)
 			f := rep.Results[1].Fault
@@ -114,12 +114,12 @@ func TestRun_adapterFaultsAreBoundedAndTheRestRun(t *testing.T) {
 			assert.Contains(t, f.Detail, "killed and restarted for the next scenario")
 			assert.Contains(t, f.Line, tc.line)
 			assert.LessOrEqual(t, len(f.Line), maxQuoted+len("…"), "the quoted line is cut")
-			assert.Equal(t, map[string]int{tc.kind: 1}, rep.Summary.Faults)
+			assert.Equal(t, map[FaultKind]int{tc.kind: 1}, rep.Summary.Faults)
 			assert.Equal(t, []string{"surface.40400"}, rep.Summary.Unjudged)
-			assert.Contains(t, rep.Summary.Counts(), "1 invalid (1 "+tc.kind+")")
+			assert.Contains(t, rep.Summary.Counts(), "1 invalid (1 "+string(tc.kind)+")")
 			text := reportText(t, rep)
-			assert.Contains(t, text, "| "+conformance.CellInvalid+" "+tc.kind+" |", "the Markdown cell names the fault")
-			assert.Contains(t, text, `"kind": "`+tc.kind+`"`, "the JSON names the fault")
+			assert.Contains(t, text, "| "+string(CellInvalid)+" "+string(tc.kind)+" |", "the Markdown cell names the fault")
+			assert.Contains(t, text, `"kind": "`+string(tc.kind)+`"`, "the JSON names the fault")
 			for where, out := range map[string]string{"stderr": stderr, "report": text} {
 				assert.NotContains(t, out, faultSecret.Reveal(), where)
 			}
@@ -137,7 +137,7 @@ func TestRun_anAdapterThatKeepsFailingStops(t *testing.T) {
 		rep, stderr, err := faultRun(t, nil, "VCHECK_FAKE_FAULT=crash", "VCHECK_FAKE_ON=*")
 		require.NoError(t, err, stderr)
 		assert.Equal(t, map[string]string{
-			"surface.50000": "! crash", "surface.40400": "! crash", "retry.no-4xx": "! crash", "time.hang": conformance.CellNotRun,
+			"surface.50000": "! crash", "surface.40400": "! crash", "retry.no-4xx": "! crash", "time.hang": string(CellNotRun),
 		}, cells(rep))
 		assert.Equal(t, 2, rep.Restarts)
 		assert.Contains(t, rep.Results[3].Verdict.Reason, "broke the protocol on 3 scenarios in a row")
@@ -150,7 +150,7 @@ func TestRun_anAdapterThatKeepsFailingStops(t *testing.T) {
 		rep, stderr, err := faultRun(t, func(o *Options) { o.StartTimeout = 3 * time.Second }, "VCHECK_FAKE_FAULT=crash", "VCHECK_FAKE_ON=surface.40400", "VCHECK_FAKE_ONCE="+once)
 		require.NoError(t, err, stderr)
 		assert.Equal(t, map[string]string{
-			"surface.50000": conformance.CellPass, "surface.40400": "! crash", "retry.no-4xx": conformance.CellNotRun, "time.hang": conformance.CellNotRun,
+			"surface.50000": string(CellPass), "surface.40400": "! crash", "retry.no-4xx": string(CellNotRun), "time.hang": string(CellNotRun),
 		}, cells(rep))
 		assert.Contains(t, rep.Results[1].Fault.Detail, "the restart failed")
 		assert.Contains(t, rep.Results[2].Verdict.Reason, "could not be restarted")

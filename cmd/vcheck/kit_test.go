@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vcheck/vcheck/conformance"
 	"github.com/vcheck/vcheck/kit"
 )
 
@@ -120,8 +119,8 @@ func matrixRows(md string) []string {
 // exit path.
 func TestKitVerdict(t *testing.T) {
 	t.Parallel()
-	res := func(id, level, cell string, known bool, fault string) kit.Result {
-		r := kit.Result{ID: id, Level: level, Verdict: conformance.KitVerdict{Cell: cell}, KnownFailing: known}
+	res := func(id string, level kit.Level, cell kit.Cell, known bool, fault kit.FaultKind) kit.Result {
+		r := kit.Result{ID: id, Level: level, Verdict: kit.Verdict{Cell: cell}, KnownFailing: known}
 		if fault != "" {
 			r.Fault = &kit.Fault{Kind: fault}
 		}

@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/vcheck/vcheck/conformance"
 )
 
 // TestWriteJUnit_shape: a known failure is skipped with the known-failing
@@ -16,18 +14,18 @@ import (
 // error typed by its kind, and what has no verdict on the SDK is skipped.
 func TestWriteJUnit_shape(t *testing.T) {
 	t.Parallel()
-	fail := conformance.KitVerdict{Cell: conformance.CellFail, Reason: "status: want 503, got 200"}
-	rep := &Report{SDK: conformance.KitCapabilities{SDK: "fake", Version: "0"}, Results: []Result{
-		{ID: "surface.pass", Level: LevelMust, Verdict: conformance.KitVerdict{Cell: conformance.CellPass}},
+	fail := Verdict{Cell: CellFail, Reason: "status: want 503, got 200"}
+	rep := &Report{SDK: Capabilities{SDK: "fake", Version: "0"}, Results: []Result{
+		{ID: "surface.pass", Level: LevelMust, Verdict: Verdict{Cell: CellPass}},
 		{ID: "body.known", Level: LevelMust, Verdict: fail, KnownFailing: true, KnownReason: "node-fetch never settles a cut body"},
 		{ID: "body.known-noreason", Level: LevelMust, Verdict: fail, KnownFailing: true},
 		{ID: "body.unknown", Level: LevelMust, Verdict: fail},
 		{ID: "body.should", Level: LevelShould, Verdict: fail},
 		{ID: "surface.info", Level: LevelInfo, Verdict: fail},
-		{ID: "time.timeout", Level: LevelMust, Verdict: conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: "adapter timeout: no observation line within 1s"}, Fault: &Fault{Kind: FaultTimeout}},
-		{ID: "time.badline", Level: LevelMust, Verdict: conformance.KitVerdict{Cell: conformance.CellInvalid, Reason: "adapter bad-line: not a JSON object"}, Fault: &Fault{Kind: FaultBadLine, Line: "garbage"}},
-		{ID: "retry.na", Level: LevelMust, Verdict: conformance.KitVerdict{Cell: conformance.CellNA, Reason: "the SDK declares no retry support"}},
-		{ID: "retry.notrun", Level: LevelMust, Verdict: conformance.KitVerdict{Cell: conformance.CellNotRun, Reason: "not run: the adapter could not be restarted"}},
+		{ID: "time.timeout", Level: LevelMust, Verdict: Verdict{Cell: CellInvalid, Reason: "adapter timeout: no observation line within 1s"}, Fault: &Fault{Kind: FaultTimeout}},
+		{ID: "time.badline", Level: LevelMust, Verdict: Verdict{Cell: CellInvalid, Reason: "adapter bad-line: not a JSON object"}, Fault: &Fault{Kind: FaultBadLine, Line: "garbage"}},
+		{ID: "retry.na", Level: LevelMust, Verdict: Verdict{Cell: CellNA, Reason: "the SDK declares no retry support"}},
+		{ID: "retry.notrun", Level: LevelMust, Verdict: Verdict{Cell: CellNotRun, Reason: "not run: the adapter could not be restarted"}},
 	}}
 	rep.Summarize()
 	var b bytes.Buffer
