@@ -28,15 +28,6 @@ type field struct {
 // depend only on the draw.
 type obj []field
 
-func (o obj) get(key string) (any, bool) {
-	for _, f := range o {
-		if f.key == key {
-			return f.val, true
-		}
-	}
-	return nil, false
-}
-
 // with returns a copy of o with the member at path set to v (appended when
 // absent).
 func (o obj) with(path []string, v any) obj {

@@ -71,10 +71,6 @@ type SignOverride struct {
 	FlipBit int
 }
 
-func (s SignOverride) isZero() bool {
-	return s.Method == "" && s.Path == "" && s.ContentType == "" && !s.OverrideBody && s.TimestampShift == 0 && s.FlipBit == 0
-}
-
 // Timestamp is how a Request's x-timestamp is made at send time. The zero
 // value sends the send time in contracts.TimestampLayout.
 type Timestamp struct {

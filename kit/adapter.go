@@ -63,18 +63,18 @@ func startAdapter(o Options, scrub *proxy.Scrubber) (*adapter, error) {
 	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
-		inR.Close()
-		inW.Close()
+		_ = inR.Close() // a pipe end's Close error changes nothing here
+		_ = inW.Close()
 		return nil, err
 	}
 	cmd.Stdin, cmd.Stdout = inR, outW
 	err = cmd.Start()
-	inR.Close() // the child holds its own copies now
-	outW.Close()
+	_ = inR.Close() // the child holds its own copies now
+	_ = outW.Close()
 	if err != nil {
-		inW.Close()
-		outR.Close()
-		return nil, fmt.Errorf("%w: start %s: %v", ErrAdapter, o.Adapter[0], err)
+		_ = inW.Close()
+		_ = outR.Close()
+		return nil, fmt.Errorf("%w: start %s: %w", ErrAdapter, o.Adapter[0], err)
 	}
 	a.stdin, a.stdout = inW, outR
 	go a.read()

@@ -549,10 +549,10 @@ func jobRuns(t *testing.T, cond string, results ...string) bool {
 func matrixResult(results []string) string {
 	out := "success"
 	for _, r := range results {
-		switch {
-		case r == "failure":
+		switch r {
+		case "failure":
 			return "failure"
-		case r == "cancelled":
+		case "cancelled":
 			out = "cancelled"
 		}
 	}
