@@ -100,7 +100,7 @@ func TestRetryable(t *testing.T) {
 	}
 	t.Run("from the bodies alone", func(t *testing.T) {
 		t.Parallel()
-		for _, s := range DefaultCatalog().Errors {
+		for _, s := range DefaultCatalog().Errors() {
 			golden, _ := fixtures.Golden(s.Code)
 			e := ParseErrorBody(golden)
 			assert.Equal(t, s.HTTPStatus == 429 || s.HTTPStatus >= 500, e.Retryable(), "%d", s.Code)

@@ -1,7 +1,10 @@
 package contracts
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -97,8 +100,17 @@ type SigningExample struct {
 
 // Catalog is the documented error contract: the error codes, the documented
 // field types, the errata and the signing examples. A Catalog is immutable
-// after loading and safe for concurrent use.
+// after loading and safe for concurrent use: its data is unexported, and
+// every accessor returns a copy (nested slices and maps included), so that
+// no caller can change what another caller, or a later call, sees.
 type Catalog struct {
+	data   catalogData
+	byCode map[int]int
+}
+
+// catalogData is a catalog file as decoded: the one place its JSON shape is
+// declared.
+type catalogData struct {
 	// Schema is the catalog format's version; this vcheck reads version 1.
 	Schema          int               `json:"schema"`
 	Source          string            `json:"source"`
@@ -106,55 +118,111 @@ type Catalog struct {
 	Errors          []Spec            `json:"errors"`
 	Errata          []Erratum         `json:"errata"`
 	SigningExamples []SigningExample  `json:"signing_examples"`
+}
 
-	byCode map[int]int
+// Schema returns the catalog format's version; this vcheck reads version 1.
+func (c *Catalog) Schema() int { return c.data.Schema }
+
+// Source returns where the catalog's data was taken from, as the file says.
+func (c *Catalog) Source() string { return c.data.Source }
+
+// Fields returns a copy of the documented field table: field name to the
+// JSON type the documentation gives it.
+func (c *Catalog) Fields() map[string]string { return maps.Clone(c.data.Fields) }
+
+// Errors returns a copy of the documented error entries, in catalog order.
+func (c *Catalog) Errors() []Spec {
+	out := make([]Spec, len(c.data.Errors))
+	for i, s := range c.data.Errors {
+		out[i] = s.clone()
+	}
+	return out
+}
+
+// Errata returns a copy of the errata of the published documentation.
+func (c *Catalog) Errata() []Erratum {
+	out := make([]Erratum, len(c.data.Errata))
+	for i, e := range c.data.Errata {
+		out[i] = e.clone()
+	}
+	return out
+}
+
+// SigningExamples returns a copy of the signing examples as printed in the
+// documentation.
+func (c *Catalog) SigningExamples() []SigningExample { return slices.Clone(c.data.SigningExamples) }
+
+// MarshalJSON encodes the catalog in its file format (secrets redacted).
+func (c *Catalog) MarshalJSON() ([]byte, error) { return json.Marshal(c.data) }
+
+// clone returns s with its own copies of Messages and Example.
+func (s Spec) clone() Spec {
+	s.Messages = slices.Clone(s.Messages)
+	s.Example = bytes.Clone(s.Example)
+	return s
+}
+
+// clone returns e with its own copy of Codes.
+func (e Erratum) clone() Erratum {
+	e.Codes = slices.Clone(e.Codes)
+	return e
 }
 
 func (c *Catalog) signingExample(name string) *SigningExample {
-	for i := range c.SigningExamples {
-		if c.SigningExamples[i].Name == name {
-			return &c.SigningExamples[i]
+	for i := range c.data.SigningExamples {
+		if c.data.SigningExamples[i].Name == name {
+			return &c.data.SigningExamples[i]
 		}
 	}
 	return nil
 }
 
-// Lookup returns the entry for a documented code.
+// Lookup returns (a copy of) the entry for a documented code.
 func (c *Catalog) Lookup(code int) (Spec, bool) {
 	i, ok := c.byCode[code]
 	if !ok {
 		return Spec{}, false
 	}
-	return c.Errors[i], true
+	return c.data.Errors[i].clone(), true
+}
+
+// entry returns the entry for code itself, for reading inside the package
+// without the copy Lookup makes.
+func (c *Catalog) entry(code int) (*Spec, bool) {
+	i, ok := c.byCode[code]
+	if !ok {
+		return nil, false
+	}
+	return &c.data.Errors[i], true
 }
 
 // Codes returns the documented codes in catalog order.
 func (c *Catalog) Codes() []int {
-	codes := make([]int, len(c.Errors))
-	for i, s := range c.Errors {
+	codes := make([]int, len(c.data.Errors))
+	for i, s := range c.data.Errors {
 		codes[i] = s.Code
 	}
 	return codes
 }
 
-// ByMagic returns the entry whose magic value is number.
+// ByMagic returns (a copy of) the entry whose magic value is number.
 func (c *Catalog) ByMagic(number string) (Spec, bool) {
 	if number == "" {
 		return Spec{}, false
 	}
-	for _, s := range c.Errors {
+	for _, s := range c.data.Errors {
 		if s.Magic == number {
-			return s, true
+			return s.clone(), true
 		}
 	}
 	return Spec{}, false
 }
 
-// Erratum returns the erratum with the given id.
+// Erratum returns (a copy of) the erratum with the given id.
 func (c *Catalog) Erratum(id int) (Erratum, bool) {
-	for _, e := range c.Errata {
+	for _, e := range c.data.Errata {
 		if e.ID == id {
-			return e, true
+			return e.clone(), true
 		}
 	}
 	return Erratum{}, false

@@ -19,16 +19,16 @@ var (
 func IsE164(s string) bool { return e164.MatchString(s) }
 
 func (c *Catalog) validate() error {
-	if c.Schema != 1 {
-		return &CatalogError{Field: "schema", Problem: fmt.Sprintf("version %d; this vcheck reads version 1", c.Schema)}
+	if c.data.Schema != 1 {
+		return &CatalogError{Field: "schema", Problem: fmt.Sprintf("version %d; this vcheck reads version 1", c.data.Schema)}
 	}
-	if len(c.Errors) == 0 {
+	if len(c.data.Errors) == 0 {
 		return &CatalogError{Field: "errors", Problem: "no error entries"}
 	}
-	c.byCode = make(map[int]int, len(c.Errors))
+	c.byCode = make(map[int]int, len(c.data.Errors))
 	magic := map[string]int{}
-	for i := range c.Errors {
-		s := &c.Errors[i]
+	for i := range c.data.Errors {
+		s := &c.data.Errors[i]
 		entry := fmt.Sprintf("errors[%d]", i)
 		if s.Code != 0 {
 			entry += fmt.Sprintf(" (code %d)", s.Code)
@@ -103,7 +103,7 @@ func (c *Catalog) validate() error {
 		c.byCode[s.Code] = i
 	}
 	ids := map[int]bool{}
-	for i, e := range c.Errata {
+	for i, e := range c.data.Errata {
 		entry := fmt.Sprintf("errata[%d]", i)
 		if e.ID != 0 {
 			entry += fmt.Sprintf(" (erratum %d)", e.ID)
@@ -132,7 +132,7 @@ func (c *Catalog) validate() error {
 		}
 		ids[e.ID] = true
 	}
-	for i, s := range c.SigningExamples {
+	for i, s := range c.data.SigningExamples {
 		for _, f := range []struct{ name, value string }{
 			{"name", s.Name}, {"method", s.Method}, {"path", s.Path}, {"key", s.Key}, {"secret", s.Secret.Reveal()}, {"timestamp", s.Timestamp},
 		} {

@@ -53,8 +53,8 @@ func Lint(c *Catalog) LintReport {
 	found := c.discrepancies()
 	covered := make([]bool, len(found))
 	var r LintReport
-	for _, e := range c.Errata {
-		rep := ErratumReport{Erratum: e}
+	for _, e := range c.data.Errata {
+		rep := ErratumReport{Erratum: e.clone()}
 		if e.Check == "declared" {
 			rep.State = LintDeclared
 			r.Errata = append(r.Errata, rep)
@@ -89,9 +89,9 @@ func Lint(c *Catalog) LintReport {
 
 func (c *Catalog) discrepancies() []discrepancy {
 	var out []discrepancy
-	codeType := c.Fields["errorCode"]
+	codeType := c.data.Fields["errorCode"]
 	numeric := 0
-	for _, s := range c.Errors {
+	for _, s := range c.data.Errors {
 		var ex struct {
 			Status    *string         `json:"status"`
 			ErrorCode json.RawMessage `json:"errorCode"`
@@ -114,9 +114,9 @@ func (c *Catalog) discrepancies() []discrepancy {
 		}
 	}
 	if codeType == "string" && numeric > 0 {
-		out = append(out, discrepancy{"field-type", 0, fmt.Sprintf("the field table says errorCode is a string; %d of %d examples send a JSON number", numeric, len(c.Errors))})
+		out = append(out, discrepancy{"field-type", 0, fmt.Sprintf("the field table says errorCode is a string; %d of %d examples send a JSON number", numeric, len(c.data.Errors))})
 	}
-	for _, ex := range c.SigningExamples {
+	for _, ex := range c.data.SigningExamples {
 		md5 := ContentMD5([]byte(ex.Body))
 		sig, err := Signature(ex.Secret, StringToSign(ex.Method, md5, ex.ContentType, ex.Timestamp, ex.Path))
 		if err != nil {

@@ -91,7 +91,7 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Catalog
-	if err := dec.Decode(&c); err != nil {
+	if err := dec.Decode(&c.data); err != nil {
 		field, problem := describeJSONError(data, dec.InputOffset(), err)
 		return nil, &CatalogError{Field: field, Problem: problem}
 	}

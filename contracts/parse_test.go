@@ -39,7 +39,7 @@ func kinds(ps []Problem) []string {
 // exactly as published (errata included, as the catalog stores them).
 func TestParseErrorBodyExamples(t *testing.T) {
 	t.Parallel()
-	for _, s := range DefaultCatalog().Errors {
+	for _, s := range DefaultCatalog().Errors() {
 		t.Run(strconv.Itoa(s.Code), func(t *testing.T) {
 			t.Parallel()
 			var want struct {

@@ -20,7 +20,7 @@ import (
 // path finds.
 func TestParseErrorBodyFastPath(t *testing.T) {
 	t.Parallel()
-	for _, s := range DefaultCatalog().Errors {
+	for _, s := range DefaultCatalog().Errors() {
 		golden, _ := fixtures.Golden(s.Code)
 		for _, body := range [][]byte{golden, s.Example} {
 			var f bodyFields
