@@ -37,6 +37,9 @@ type APIError struct {
 	Extra map[string]json.RawMessage `json:"-"`
 	// Problems lists every anomaly found while parsing.
 	Problems []Problem `json:"problems,omitempty"`
+	// Response is the response the error was read from when CheckResponse
+	// made it; nil from ParseError and ParseErrorBody.
+	Response *http.Response `json:"-"`
 }
 
 // Error says what the API answered. It never panics, even on a zero APIError.

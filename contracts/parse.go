@@ -28,11 +28,21 @@ func ParseError(resp *http.Response) *APIError {
 	if resp == nil {
 		return &APIError{Problems: []Problem{{Kind: ProblemEmptyBody, Detail: "no response"}}}
 	}
-	var body []byte
-	var readErr error
-	if resp.Body != nil {
-		body, readErr = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodySize+1))
+	body, readErr := readErrorBody(resp)
+	return parseResponse(resp, body, readErr)
+}
+
+// readErrorBody reads at most MaxErrorBodySize+1 bytes of resp.Body, one
+// more than ParseErrorBody looks at, so that a longer body is seen as cut.
+func readErrorBody(resp *http.Response) ([]byte, error) {
+	if resp.Body == nil {
+		return nil, nil
 	}
+	return io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodySize+1))
+}
+
+// parseResponse parses body, read from resp with readErr, as ParseError does.
+func parseResponse(resp *http.Response, body []byte, readErr error) *APIError {
 	e := ParseErrorBody(body)
 	e.HTTPStatus = resp.StatusCode
 	e.ContentType = resp.Header.Get("Content-Type")
