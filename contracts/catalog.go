@@ -71,10 +71,8 @@ type Erratum struct {
 	ID int `json:"id"`
 	// Codes are the error codes concerned (none for document-wide errata).
 	Codes []int `json:"codes"`
-	// Check names how the lint finds the erratum in the catalog's own data:
-	// example-code, example-status, section-status, field-type,
-	// signing-example, or declared (known from other pages only).
-	Check string `json:"check"`
+	// Check names how the lint finds the erratum in the catalog's own data.
+	Check ErratumCheck `json:"check"`
 	// Example names the signing example a signing-example check recomputes.
 	Example string `json:"example,omitempty"`
 	// DocsSay is what the documentation says.
@@ -82,6 +80,30 @@ type Erratum struct {
 	// Policy is how vcheck treats the erratum.
 	Policy string `json:"policy"`
 }
+
+// ErratumCheck names how the lint finds an erratum in the catalog's own data.
+type ErratumCheck string
+
+// The lint's checks, as a catalog file names them.
+const (
+	// CheckExampleCode: an example body's errorCode is not its entry's code.
+	CheckExampleCode ErratumCheck = "example-code"
+	// CheckExampleStatus: an example body's status names another HTTP status.
+	CheckExampleStatus ErratumCheck = "example-status"
+	// CheckSectionStatus: the section heading names another HTTP status.
+	CheckSectionStatus ErratumCheck = "section-status"
+	// CheckFieldType: the field table gives a field another JSON type than
+	// the examples send.
+	CheckFieldType ErratumCheck = "field-type"
+	// CheckSigningExample: a printed signing example does not recompute.
+	CheckSigningExample ErratumCheck = "signing-example"
+	// CheckDeclared: known from other pages only; the data cannot show it.
+	CheckDeclared ErratumCheck = "declared"
+)
+
+// erratumChecks are the checks a catalog may name, in the order the
+// validation lists them.
+var erratumChecks = []ErratumCheck{CheckExampleCode, CheckExampleStatus, CheckSectionStatus, CheckFieldType, CheckSigningExample, CheckDeclared}
 
 // SigningExample is a signing example as printed in the documentation.
 type SigningExample struct {

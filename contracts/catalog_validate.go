@@ -11,7 +11,6 @@ import (
 var (
 	typeName = regexp.MustCompile(`^[A-Z][A-Za-z]*$`)
 	e164     = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	checks   = []string{"example-code", "example-status", "section-status", "field-type", "signing-example", "declared"}
 )
 
 // IsE164 reports whether s is an E.164 number as the API takes it: a plus,
@@ -120,9 +119,9 @@ func (c *Catalog) validate() error {
 			return bad("docs_say", "missing")
 		case e.Policy == "":
 			return bad("policy", "missing")
-		case !slices.Contains(checks, e.Check):
-			return bad("check", "unknown check %q (want one of %s)", e.Check, strings.Join(checks, ", "))
-		case e.Check == "signing-example" && c.signingExample(e.Example) == nil:
+		case !slices.Contains(erratumChecks, e.Check):
+			return bad("check", "unknown check %q (want one of %s)", e.Check, joinKinds(erratumChecks))
+		case e.Check == CheckSigningExample && c.signingExample(e.Example) == nil:
 			return bad("example", "no signing example named %q", e.Example)
 		}
 		for _, code := range e.Codes {
@@ -142,4 +141,16 @@ func (c *Catalog) validate() error {
 		}
 	}
 	return nil
+}
+
+// joinKinds lists kinds for a message: "a, b, c".
+func joinKinds[K ~string](kinds []K) string {
+	var b strings.Builder
+	for i, k := range kinds {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(k))
+	}
+	return b.String()
 }

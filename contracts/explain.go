@@ -74,7 +74,7 @@ func (c *Catalog) Explain(e *APIError) Explanation {
 		if x.Found && slices.Contains(er.Codes, x.Spec.Code) && (x.Example != 0 || len(x.Problems) > 0) {
 			x.Errata = append(x.Errata, er.clone())
 		}
-		if er.Check == "field-type" && e.Has(ProblemCodeAsString) {
+		if er.Check == CheckFieldType && e.Has(ProblemCodeAsString) {
 			x.Errata = append(x.Errata, er.clone())
 		}
 	}

@@ -12,11 +12,19 @@ import (
 	"time"
 )
 
-// Header names and schemes of Sinch authentication.
+// Scheme is an Authorization scheme of Sinch authentication.
+type Scheme string
+
+// The schemes of Sinch authentication, as an Authorization header spells
+// them (ParseAuthorization takes them in any case).
 const (
-	HeaderTimestamp   = "x-timestamp"
-	SchemeApplication = "Application"
-	SchemeBasic       = "Basic"
+	SchemeApplication Scheme = "Application"
+	SchemeBasic       Scheme = "Basic"
+)
+
+// Header names and layouts of Sinch authentication.
+const (
+	HeaderTimestamp = "x-timestamp"
 	// TimestampLayout is the x-timestamp layout vcheck sends: ISO-8601 UTC
 	// with milliseconds, as the official Java and Node SDKs send it.
 	TimestampLayout = "2006-01-02T15:04:05.000Z"
@@ -72,7 +80,7 @@ func Sign(cred Credentials, method, path, contentType, timestamp string, body []
 		return Signed{}, err
 	}
 	s.Signature = sig
-	s.Authorization = SchemeApplication + " " + cred.Key + ":" + sig
+	s.Authorization = string(SchemeApplication) + " " + cred.Key + ":" + sig
 	return s, nil
 }
 
@@ -104,5 +112,5 @@ func SignRequest(req *http.Request, body []byte, cred Credentials, now time.Time
 // BasicAuthorization returns the Basic Authorization value for cred:
 // "Basic " + base64(key ":" secret).
 func BasicAuthorization(cred Credentials) string {
-	return SchemeBasic + " " + base64.StdEncoding.EncodeToString([]byte(cred.Key+":"+cred.Secret.Reveal()))
+	return string(SchemeBasic) + " " + base64.StdEncoding.EncodeToString([]byte(cred.Key+":"+cred.Secret.Reveal()))
 }

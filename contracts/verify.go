@@ -37,7 +37,7 @@ func (e *AuthError) Error() string { return "authentication: " + string(e.Failur
 // Authorization is a parsed Authorization header.
 type Authorization struct {
 	// Scheme is SchemeApplication or SchemeBasic.
-	Scheme string
+	Scheme Scheme
 	// Key is the application key.
 	Key string
 	// Signature is the Application scheme's base64 signature.
@@ -66,7 +66,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 		return malformed("unexpected white space in the credentials")
 	}
 	switch {
-	case asciiEqualFold(scheme, SchemeApplication):
+	case asciiEqualFold(scheme, string(SchemeApplication)):
 		key, sig, ok := strings.Cut(rest, ":")
 		switch {
 		case !ok:
@@ -81,7 +81,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 			return malformed("the signature is not the base64 of a 32-byte HMAC-SHA256")
 		}
 		return Authorization{Scheme: SchemeApplication, Key: key, Signature: sig}, nil
-	case asciiEqualFold(scheme, SchemeBasic):
+	case asciiEqualFold(scheme, string(SchemeBasic)):
 		raw, err := base64.StdEncoding.DecodeString(rest)
 		if err != nil {
 			return malformed("Basic credentials are not base64")
