@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -74,10 +75,8 @@ func (e *APIError) Error() string {
 
 func (e *APIError) first(kinds ...ProblemKind) (Problem, bool) {
 	for _, p := range e.Problems {
-		for _, k := range kinds {
-			if p.Kind == k {
-				return p, true
-			}
+		if slices.Contains(kinds, p.Kind) {
+			return p, true
 		}
 	}
 	return Problem{}, false

@@ -191,12 +191,11 @@ func (e Erratum) clone() Erratum {
 }
 
 func (c *Catalog) signingExample(name string) *SigningExample {
-	for i := range c.data.SigningExamples {
-		if c.data.SigningExamples[i].Name == name {
-			return &c.data.SigningExamples[i]
-		}
+	i := slices.IndexFunc(c.data.SigningExamples, func(e SigningExample) bool { return e.Name == name })
+	if i < 0 {
+		return nil
 	}
-	return nil
+	return &c.data.SigningExamples[i]
 }
 
 // Lookup returns (a copy of) the entry for a documented code.
@@ -232,22 +231,20 @@ func (c *Catalog) ByMagic(number string) (Spec, bool) {
 	if number == "" {
 		return Spec{}, false
 	}
-	for _, s := range c.data.Errors {
-		if s.Magic == number {
-			return s.clone(), true
-		}
+	i := slices.IndexFunc(c.data.Errors, func(s Spec) bool { return s.Magic == number })
+	if i < 0 {
+		return Spec{}, false
 	}
-	return Spec{}, false
+	return c.data.Errors[i].clone(), true
 }
 
 // Erratum returns (a copy of) the erratum with the given id.
 func (c *Catalog) Erratum(id int) (Erratum, bool) {
-	for _, e := range c.data.Errata {
-		if e.ID == id {
-			return e.clone(), true
-		}
+	i := slices.IndexFunc(c.data.Errata, func(e Erratum) bool { return e.ID == id })
+	if i < 0 {
+		return Erratum{}, false
 	}
-	return Erratum{}, false
+	return c.data.Errata[i].clone(), true
 }
 
 // Body returns the canonical error body for the entry: the documented status
