@@ -51,18 +51,19 @@ func TestImportBoundaries(t *testing.T) {
 		reason     string
 	}{
 		{"fixtures", nil, false, "data only: it imports nothing of vcheck's own"},
-		{"contracts", []string{"fixtures"}, false, "the source of truth reads fixtures only"},
-		{"openapi", []string{"contracts", "fixtures"}, true, "the OpenAPI document reads the contract and the embedded document"},
-		{"conformance", []string{"openapi", "contracts", "fixtures"}, true, "the oracle decides what was owed on its own, never from the mock"},
-		{"mock", []string{"contracts", "fixtures"}, false, "the mock decides what to answer on its own, and SDK tests that start it do not build libopenapi"},
-		{"mock/internal/loadtest", []string{"mock", "contracts", "fixtures"}, false, "drives the mock only"},
-		{"proxy", []string{"contracts", "fixtures", "internal/loopback"}, false, "the proxy answers from its rules and the contract, never from the oracle"},
+		{"contracts", []string{"fixtures", "internal/jsonscan"}, false, "the source of truth reads fixtures only; it scans JSON with internal/jsonscan"},
+		{"openapi", []string{"contracts", "fixtures", "internal/jsonscan"}, true, "the OpenAPI document reads the contract and the embedded document"},
+		{"conformance", []string{"openapi", "contracts", "fixtures", "internal/jsonscan"}, true, "the oracle decides what was owed on its own, never from the mock"},
+		{"mock", []string{"contracts", "fixtures", "internal/jsonscan"}, false, "the mock decides what to answer on its own, and SDK tests that start it do not build libopenapi"},
+		{"mock/internal/loadtest", []string{"mock", "contracts", "fixtures", "internal/jsonscan"}, false, "drives the mock only"},
+		{"proxy", []string{"contracts", "fixtures", "internal/jsonscan", "internal/loopback"}, false, "the proxy answers from its rules and the contract, never from the oracle"},
 		{"internal/junit", nil, false, "a JUnit writer knows nothing of vcheck"},
+		{"internal/jsonscan", nil, false, "a JSON scanner knows nothing of vcheck"},
 		{"internal/loopback", nil, false, "a loopback check knows nothing of vcheck"},
 		{"internal/workflows", nil, false, "the workflow checks know nothing of vcheck"},
-		{"kit", []string{"conformance", "openapi", "contracts", "fixtures", "proxy", "internal/junit", "internal/loopback"}, true, "the SDK kit judges through the proxy, never with the mock or the runner"},
-		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "mock", "internal/junit", "internal/loopback"}, true, "cmd wires the runner, not the other way"},
-		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "mock", "proxy", "internal/junit", "internal/loopback"}, true, "nothing imports fuzz"},
+		{"kit", []string{"conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "proxy", "internal/junit", "internal/loopback"}, true, "the SDK kit judges through the proxy, never with the mock or the runner"},
+		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "internal/junit", "internal/loopback"}, true, "cmd wires the runner, not the other way"},
+		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "proxy", "internal/junit", "internal/loopback"}, true, "nothing imports fuzz"},
 		{"fuzz", nil, false, "no code outside its tests"},
 	}
 

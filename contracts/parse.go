@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vcheck/vcheck/internal/jsonscan"
 )
 
 // MaxErrorBodySize is the most of an error body that ParseError reads and
@@ -231,20 +233,12 @@ func (e *APIError) fill(f *bodyFields) {
 // stringField decodes a field that the docs say is a string; raw is one
 // valid JSON value.
 func (e *APIError) stringField(name string, raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' {
+	s, verbatim, ok := jsonscan.String(raw)
+	if !ok {
 		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: name, Detail: "got a JSON " + jsonKind(raw) + ", want a string"})
 		return "", false
 	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner), true // no escapes: the bytes are the value
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		e.Problems = append(e.Problems, Problem{Kind: ProblemWrongType, Field: name, Detail: "got a JSON " + jsonKind(raw) + ", want a string"})
-		return "", false
-	}
-	if !utf8.Valid(raw) {
+	if !verbatim && !utf8.Valid(raw) {
 		e.Problems = append(e.Problems, Problem{Kind: ProblemInvalidUTF8, Field: name, Detail: "not valid UTF-8"})
 	}
 	return s, true
