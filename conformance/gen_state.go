@@ -129,7 +129,7 @@ func (g *gens) familyStateful() Family {
 // magicFamilies has one family per catalog entry with a magic value.
 func (g *gens) magicFamilies() []Family {
 	var fams []Family
-	for _, spec := range g.cat.Errors {
+	for _, spec := range g.cat.Errors() {
 		if spec.Magic == "" {
 			continue
 		}

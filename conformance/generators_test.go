@@ -266,7 +266,7 @@ func TestFamiliesCoverEveryClientCode(t *testing.T) {
 			assert.True(t, slices.ContainsFunc(Draw(f, 1, 50), func(c Case) bool { return len(c.Setup) > 0 }), "%s is stateful", f.Name)
 		}
 	}
-	for _, s := range cat.Errors {
+	for _, s := range cat.Errors() {
 		assert.True(t, covered[s.Code], "no family for %d (%s)", s.Code, s.Trigger)
 	}
 	for _, f := range Families(Options{}) {

@@ -217,13 +217,13 @@ func (r Request) authorization(cred contracts.Credentials, path, ts string, now 
 		if err != nil {
 			return "", err
 		}
-		return contracts.SchemeApplication + " " + key + ":" + sig, nil
+		return string(contracts.SchemeApplication) + " " + key + ":" + sig, nil
 	case AuthRaw:
 		sig, err := r.signature(cred, path, ts, now)
 		if err != nil {
 			return "", err
 		}
-		basic := strings.TrimPrefix(contracts.BasicAuthorization(cred), contracts.SchemeBasic+" ")
+		basic := strings.TrimPrefix(contracts.BasicAuthorization(cred), string(contracts.SchemeBasic)+" ")
 		return strings.NewReplacer(PlaceholderKey, cred.Key, PlaceholderSignature, sig, PlaceholderBasic, basic).Replace(r.Auth.Template), nil
 	}
 	return "", fmt.Errorf("unknown auth scheme %q", r.Auth.Scheme)

@@ -3,16 +3,9 @@ package contracts
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"regexp"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/vcheck/vcheck/fixtures"
 )
 
 // Trigger says what can cause a documented error.
@@ -78,10 +71,8 @@ type Erratum struct {
 	ID int `json:"id"`
 	// Codes are the error codes concerned (none for document-wide errata).
 	Codes []int `json:"codes"`
-	// Check names how the lint finds the erratum in the catalog's own data:
-	// example-code, example-status, section-status, field-type,
-	// signing-example, or declared (known from other pages only).
-	Check string `json:"check"`
+	// Check names how the lint finds the erratum in the catalog's own data.
+	Check ErratumCheck `json:"check"`
 	// Example names the signing example a signing-example check recomputes.
 	Example string `json:"example,omitempty"`
 	// DocsSay is what the documentation says.
@@ -89,6 +80,30 @@ type Erratum struct {
 	// Policy is how vcheck treats the erratum.
 	Policy string `json:"policy"`
 }
+
+// ErratumCheck names how the lint finds an erratum in the catalog's own data.
+type ErratumCheck string
+
+// The lint's checks, as a catalog file names them.
+const (
+	// CheckExampleCode: an example body's errorCode is not its entry's code.
+	CheckExampleCode ErratumCheck = "example-code"
+	// CheckExampleStatus: an example body's status names another HTTP status.
+	CheckExampleStatus ErratumCheck = "example-status"
+	// CheckSectionStatus: the section heading names another HTTP status.
+	CheckSectionStatus ErratumCheck = "section-status"
+	// CheckFieldType: the field table gives a field another JSON type than
+	// the examples send.
+	CheckFieldType ErratumCheck = "field-type"
+	// CheckSigningExample: a printed signing example does not recompute.
+	CheckSigningExample ErratumCheck = "signing-example"
+	// CheckDeclared: known from other pages only; the data cannot show it.
+	CheckDeclared ErratumCheck = "declared"
+)
+
+// erratumChecks are the checks a catalog may name, in the order the
+// validation lists them.
+var erratumChecks = []ErratumCheck{CheckExampleCode, CheckExampleStatus, CheckSectionStatus, CheckFieldType, CheckSigningExample, CheckDeclared}
 
 // SigningExample is a signing example as printed in the documentation.
 type SigningExample struct {
@@ -107,8 +122,17 @@ type SigningExample struct {
 
 // Catalog is the documented error contract: the error codes, the documented
 // field types, the errata and the signing examples. A Catalog is immutable
-// after loading and safe for concurrent use.
+// after loading and safe for concurrent use: its data is unexported, and
+// every accessor returns a copy (nested slices and maps included), so that
+// no caller can change what another caller, or a later call, sees.
 type Catalog struct {
+	data   catalogData
+	byCode map[int]int
+}
+
+// catalogData is a catalog file as decoded: the one place its JSON shape is
+// declared.
+type catalogData struct {
 	// Schema is the catalog format's version; this vcheck reads version 1.
 	Schema          int               `json:"schema"`
 	Source          string            `json:"source"`
@@ -116,333 +140,111 @@ type Catalog struct {
 	Errors          []Spec            `json:"errors"`
 	Errata          []Erratum         `json:"errata"`
 	SigningExamples []SigningExample  `json:"signing_examples"`
-
-	byCode map[int]int
 }
 
-// CatalogError says which entry and field of a catalog file is wrong.
-type CatalogError struct {
-	// Entry names the entry, e.g. `errors[3] (code 40005)`; empty for the file.
-	Entry string
-	// Field is the JSON field, e.g. "http_status".
-	Field string
-	// Problem says what is wrong with it.
-	Problem string
+// Schema returns the catalog format's version; this vcheck reads version 1.
+func (c *Catalog) Schema() int { return c.data.Schema }
+
+// Source returns where the catalog's data was taken from, as the file says.
+func (c *Catalog) Source() string { return c.data.Source }
+
+// Fields returns a copy of the documented field table: field name to the
+// JSON type the documentation gives it.
+func (c *Catalog) Fields() map[string]string { return maps.Clone(c.data.Fields) }
+
+// Errors returns a copy of the documented error entries, in catalog order.
+func (c *Catalog) Errors() []Spec {
+	out := make([]Spec, len(c.data.Errors))
+	for i, s := range c.data.Errors {
+		out[i] = s.clone()
+	}
+	return out
 }
 
-func (e *CatalogError) Error() string {
-	var b strings.Builder
-	b.WriteString("catalog")
-	if e.Entry != "" {
-		b.WriteString(": " + e.Entry)
+// Errata returns a copy of the errata of the published documentation.
+func (c *Catalog) Errata() []Erratum {
+	out := make([]Erratum, len(c.data.Errata))
+	for i, e := range c.data.Errata {
+		out[i] = e.clone()
 	}
-	if e.Field != "" {
-		b.WriteString(": field " + strconv.Quote(e.Field))
-	}
-	b.WriteString(": " + e.Problem)
-	return b.String()
+	return out
 }
 
-var (
-	defaultOnce    sync.Once
-	defaultCatalog *Catalog
-)
+// SigningExamples returns a copy of the signing examples as printed in the
+// documentation.
+func (c *Catalog) SigningExamples() []SigningExample { return slices.Clone(c.data.SigningExamples) }
 
-// DefaultCatalog returns the catalog embedded in vcheck. It panics only if the
-// embedded file is invalid, which TestDefaultCatalog rules out.
-func DefaultCatalog() *Catalog {
-	defaultOnce.Do(func() {
-		c, err := LoadCatalog(fixtures.Catalog())
-		if err != nil {
-			panic("contracts: embedded catalog: " + err.Error())
-		}
-		defaultCatalog = c
-	})
-	return defaultCatalog
+// MarshalJSON encodes the catalog in its file format (secrets redacted).
+func (c *Catalog) MarshalJSON() ([]byte, error) { return json.Marshal(c.data) }
+
+// clone returns s with its own copies of Messages and Example.
+func (s Spec) clone() Spec {
+	s.Messages = slices.Clone(s.Messages)
+	s.Example = bytes.Clone(s.Example)
+	return s
 }
 
-// maxCatalogSize bounds a catalog file; the embedded one is about 20 KiB.
-const maxCatalogSize = 4 << 20
-
-// LoadCatalogFile reads and validates a catalog file.
-func LoadCatalogFile(path string) (*Catalog, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("catalog file: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("catalog file: %w", err)
-	}
-	if st.Size() > maxCatalogSize {
-		return nil, fmt.Errorf("catalog file %s: %d bytes, more than the %d allowed", path, st.Size(), maxCatalogSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("catalog file: %w", err)
-	}
-	c, err := LoadCatalog(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
-
-// LoadCatalog parses and validates a catalog. A malformed or inconsistent
-// catalog fails with a *CatalogError that names the entry and the field.
-func LoadCatalog(data []byte) (*Catalog, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &CatalogError{Problem: "empty file"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var c Catalog
-	if err := dec.Decode(&c); err != nil {
-		field, problem := describeJSONError(data, dec.InputOffset(), err)
-		return nil, &CatalogError{Field: field, Problem: problem}
-	}
-	if dec.More() {
-		return nil, &CatalogError{Problem: "trailing data after the catalog object"}
-	}
-	if err := c.validate(); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-// describeJSONError turns a decoding error into the field concerned (a
-// dotted path such as "errors.http_status", or "" when unknown) and a
-// message with a line number.
-func describeJSONError(data []byte, offset int64, err error) (field, problem string) {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return "", fmt.Sprintf("not valid JSON at line %d: %v", lineOf(data, syn.Offset), syn)
-	case errors.As(err, &typ):
-		return typ.Field, fmt.Sprintf("line %d: got a JSON %s, want %s", lineOf(data, typ.Offset), typ.Value, typ.Type)
-	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	// DisallowUnknownFields reports `unknown field "NAME"` with no type to
-	// match and no offset (the decoder has read the whole value by then):
-	// the name is all the error carries, so the line is where it is a key.
-	if rest, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		if name, err := strconv.Unquote(rest); err == nil {
-			if at := keyOffset(data, name); at >= 0 {
-				return name, fmt.Sprintf("line %d: unknown field (a typo, or a newer catalog format)", lineOf(data, int64(at)))
-			}
-			return name, "unknown field (a typo, or a newer catalog format)"
-		}
-	}
-	return "", fmt.Sprintf("line %d: %s", lineOf(data, offset), msg)
-}
-
-// keyOffset returns the offset of the first "name" that is followed by a
-// colon, or -1.
-func keyOffset(data []byte, name string) int {
-	key := []byte(strconv.Quote(name))
-	for at := 0; ; {
-		i := bytes.Index(data[at:], key)
-		if i < 0 {
-			return -1
-		}
-		at += i + len(key)
-		if rest := bytes.TrimLeft(data[at:], " \t\r\n"); len(rest) > 0 && rest[0] == ':' {
-			return at - len(key)
-		}
-	}
-}
-
-func lineOf(data []byte, offset int64) int {
-	offset = min(max(offset, 0), int64(len(data)))
-	return 1 + bytes.Count(data[:offset], []byte("\n"))
-}
-
-var (
-	typeName = regexp.MustCompile(`^[A-Z][A-Za-z]*$`)
-	e164     = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	checks   = []string{"example-code", "example-status", "section-status", "field-type", "signing-example", "declared"}
-)
-
-// IsE164 reports whether s is an E.164 number as the API takes it: a plus,
-// a non-zero first digit and 7 to 15 digits in all.
-func IsE164(s string) bool { return e164.MatchString(s) }
-
-func (c *Catalog) validate() error {
-	if c.Schema != 1 {
-		return &CatalogError{Field: "schema", Problem: fmt.Sprintf("version %d; this vcheck reads version 1", c.Schema)}
-	}
-	if len(c.Errors) == 0 {
-		return &CatalogError{Field: "errors", Problem: "no error entries"}
-	}
-	c.byCode = make(map[int]int, len(c.Errors))
-	magic := map[string]int{}
-	for i := range c.Errors {
-		s := &c.Errors[i]
-		entry := fmt.Sprintf("errors[%d]", i)
-		if s.Code != 0 {
-			entry += fmt.Sprintf(" (code %d)", s.Code)
-		}
-		bad := func(field, format string, args ...any) error {
-			return &CatalogError{Entry: entry, Field: field, Problem: fmt.Sprintf(format, args...)}
-		}
-		switch {
-		case s.Code == 0:
-			return bad("code", "missing")
-		case s.Code < 10000 || s.Code > 99999:
-			return bad("code", "%d is not five digits", s.Code)
-		case s.HTTPStatus == 0:
-			return bad("http_status", "missing")
-		case s.HTTPStatus < 400 || s.HTTPStatus > 599:
-			return bad("http_status", "%d is not an HTTP error status (400-599)", s.HTTPStatus)
-		case s.Code/100 != s.HTTPStatus:
-			return bad("code", "first three digits %d disagree with http_status %d (the documented rule: they are the HTTP status)", s.Code/100, s.HTTPStatus)
-		case s.Type == "":
-			return bad("type", "missing")
-		case !typeName.MatchString(s.Type):
-			return bad("type", "%q is not a type name like ParameterValidation", s.Type)
-		case s.Status == "":
-			return bad("status", "missing")
-		case len(s.Messages) == 0:
-			return bad("messages", "missing")
-		case s.Description == "":
-			return bad("description", "missing")
-		case s.Section == "":
-			return bad("section", "missing")
-		case s.Trigger == "":
-			return bad("trigger", "missing")
-		case !s.Trigger.valid():
-			return bad("trigger", "unknown trigger kind %q (want request, state, account or server)", s.Trigger)
-		case len(s.Example) == 0:
-			return bad("example", "missing")
-		}
-		if prev, dup := c.byCode[s.Code]; dup {
-			return bad("code", "duplicate: errors[%d] has code %d too", prev, s.Code)
-		}
-		n, typ, err := ParseStatus(s.Status)
-		if err != nil {
-			return bad("status", "%v", err)
-		}
-		if n != s.HTTPStatus {
-			return bad("status", "%q says %d, http_status is %d", s.Status, n, s.HTTPStatus)
-		}
-		if typ != s.Type {
-			return bad("status", "%q says type %q, type is %q", s.Status, typ, s.Type)
-		}
-		for j, m := range s.Messages {
-			if strings.TrimSpace(m) == "" {
-				return bad(fmt.Sprintf("messages[%d]", j), "empty message")
-			}
-		}
-		var ex map[string]json.RawMessage
-		if err := json.Unmarshal(s.Example, &ex); err != nil {
-			return bad("example", "not a JSON object: %v", err)
-		}
-		if s.Magic != "" {
-			if s.Trigger.Triggerable() {
-				return bad("magic", "only account and server errors take a magic value; trigger is %q", s.Trigger)
-			}
-			if !e164.MatchString(s.Magic) {
-				return bad("magic", "%q is not an E.164 number", s.Magic)
-			}
-			if prev, dup := magic[s.Magic]; dup {
-				return bad("magic", "%s is also the magic value of errors[%d]", s.Magic, prev)
-			}
-			magic[s.Magic] = i
-		}
-		c.byCode[s.Code] = i
-	}
-	ids := map[int]bool{}
-	for i, e := range c.Errata {
-		entry := fmt.Sprintf("errata[%d]", i)
-		if e.ID != 0 {
-			entry += fmt.Sprintf(" (erratum %d)", e.ID)
-		}
-		bad := func(field, format string, args ...any) error {
-			return &CatalogError{Entry: entry, Field: field, Problem: fmt.Sprintf(format, args...)}
-		}
-		switch {
-		case e.ID <= 0:
-			return bad("id", "missing")
-		case ids[e.ID]:
-			return bad("id", "duplicate erratum id %d", e.ID)
-		case e.DocsSay == "":
-			return bad("docs_say", "missing")
-		case e.Policy == "":
-			return bad("policy", "missing")
-		case !slices.Contains(checks, e.Check):
-			return bad("check", "unknown check %q (want one of %s)", e.Check, strings.Join(checks, ", "))
-		case e.Check == "signing-example" && c.signingExample(e.Example) == nil:
-			return bad("example", "no signing example named %q", e.Example)
-		}
-		for _, code := range e.Codes {
-			if _, ok := c.byCode[code]; !ok {
-				return bad("codes", "code %d is not in the catalog", code)
-			}
-		}
-		ids[e.ID] = true
-	}
-	for i, s := range c.SigningExamples {
-		for _, f := range []struct{ name, value string }{
-			{"name", s.Name}, {"method", s.Method}, {"path", s.Path}, {"key", s.Key}, {"secret", s.Secret.Reveal()}, {"timestamp", s.Timestamp},
-		} {
-			if f.value == "" {
-				return &CatalogError{Entry: fmt.Sprintf("signing_examples[%d]", i), Field: f.name, Problem: "missing"}
-			}
-		}
-	}
-	return nil
+// clone returns e with its own copy of Codes.
+func (e Erratum) clone() Erratum {
+	e.Codes = slices.Clone(e.Codes)
+	return e
 }
 
 func (c *Catalog) signingExample(name string) *SigningExample {
-	for i := range c.SigningExamples {
-		if c.SigningExamples[i].Name == name {
-			return &c.SigningExamples[i]
-		}
+	i := slices.IndexFunc(c.data.SigningExamples, func(e SigningExample) bool { return e.Name == name })
+	if i < 0 {
+		return nil
 	}
-	return nil
+	return &c.data.SigningExamples[i]
 }
 
-// Lookup returns the entry for a documented code.
+// Lookup returns (a copy of) the entry for a documented code.
 func (c *Catalog) Lookup(code int) (Spec, bool) {
 	i, ok := c.byCode[code]
 	if !ok {
 		return Spec{}, false
 	}
-	return c.Errors[i], true
+	return c.data.Errors[i].clone(), true
+}
+
+// entry returns the entry for code itself, for reading inside the package
+// without the copy Lookup makes.
+func (c *Catalog) entry(code int) (*Spec, bool) {
+	i, ok := c.byCode[code]
+	if !ok {
+		return nil, false
+	}
+	return &c.data.Errors[i], true
 }
 
 // Codes returns the documented codes in catalog order.
 func (c *Catalog) Codes() []int {
-	codes := make([]int, len(c.Errors))
-	for i, s := range c.Errors {
+	codes := make([]int, len(c.data.Errors))
+	for i, s := range c.data.Errors {
 		codes[i] = s.Code
 	}
 	return codes
 }
 
-// ByMagic returns the entry whose magic value is number.
+// ByMagic returns (a copy of) the entry whose magic value is number.
 func (c *Catalog) ByMagic(number string) (Spec, bool) {
 	if number == "" {
 		return Spec{}, false
 	}
-	for _, s := range c.Errors {
-		if s.Magic == number {
-			return s, true
-		}
+	i := slices.IndexFunc(c.data.Errors, func(s Spec) bool { return s.Magic == number })
+	if i < 0 {
+		return Spec{}, false
 	}
-	return Spec{}, false
+	return c.data.Errors[i].clone(), true
 }
 
-// Erratum returns the erratum with the given id.
+// Erratum returns (a copy of) the erratum with the given id.
 func (c *Catalog) Erratum(id int) (Erratum, bool) {
-	for _, e := range c.Errata {
-		if e.ID == id {
-			return e, true
-		}
+	i := slices.IndexFunc(c.data.Errata, func(e Erratum) bool { return e.ID == id })
+	if i < 0 {
+		return Erratum{}, false
 	}
-	return Erratum{}, false
+	return c.data.Errata[i].clone(), true
 }
 
 // Body returns the canonical error body for the entry: the documented status

@@ -51,7 +51,7 @@ func TestDefaultCatalog(t *testing.T) {
 	c := contracts.DefaultCatalog()
 	require.NotNil(t, c)
 	assert.Same(t, c, contracts.DefaultCatalog(), "loaded once")
-	require.Len(t, c.Errors, 21, "facts.md section 1: 21 documented codes")
+	require.Len(t, c.Errors(), 21, "facts.md section 1: 21 documented codes")
 
 	var want []int
 	for _, d := range documented {
@@ -104,7 +104,7 @@ func TestByMagic(t *testing.T) {
 	t.Parallel()
 	c := contracts.DefaultCatalog()
 	magic := 0
-	for _, s := range c.Errors {
+	for _, s := range c.Errors() {
 		if s.Magic == "" {
 			assert.True(t, s.Trigger.Triggerable(), "%d: account and server errors need a magic value (design.md)", s.Code)
 			continue
@@ -129,7 +129,7 @@ func TestByMagic(t *testing.T) {
 // golden file, byte for byte, for every documented code.
 func TestSpecBodyIsGolden(t *testing.T) {
 	t.Parallel()
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		golden, ok := fixtures.Golden(s.Code)
 		require.True(t, ok, "fixtures/golden/%d.json", s.Code)
 		assert.Equal(t, string(golden), string(s.Body("")), "%d", s.Code)
@@ -319,9 +319,9 @@ func TestCatalogExamplesAreThePage(t *testing.T) {
 	// The page renders each example as `{- "status": ...,` `- "errorCode": ...,` `- "message": ...` `}`.
 	blocks := regexp.MustCompile(`\{- ("status": "[^"]*"),\n- ("errorCode": [0-9]+),\n- ("message": "[^"]*")\n\}`).FindAllSubmatch(page, -1)
 	c := contracts.DefaultCatalog()
-	require.Len(t, blocks, len(c.Errors), "one example per documented code")
+	require.Len(t, blocks, len(c.Errors()), "one example per documented code")
 	for i, b := range blocks {
 		published := "{" + string(b[1]) + ", " + string(b[2]) + ", " + string(b[3]) + "}"
-		assert.JSONEq(t, published, string(c.Errors[i].Example), "%d: the catalog keeps the example as published, errata included", c.Errors[i].Code)
+		assert.JSONEq(t, published, string(c.Errors()[i].Example), "%d: the catalog keeps the example as published, errata included", c.Errors()[i].Code)
 	}
 }

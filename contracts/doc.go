@@ -4,7 +4,8 @@
 // validation the oracle uses, the Application signed request algorithm and
 // Basic auth (signing and verifying), and the documentation lint.
 //
-// It reads fixtures and the standard library only. It never imports openapi,
+// It reads fixtures, internal/jsonscan (the JSON scanning it shares with the
+// mock) and the standard library only. It never imports openapi,
 // conformance, mock, proxy, runner or cmd: the mock, the proxy and the
 // conformance oracle read it, and none of them may shape it. The OpenAPI
 // document and the Error schema validation are package openapi, so that the

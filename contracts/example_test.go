@@ -46,6 +46,43 @@ func ExampleParseError() {
 	// start verification: sinch: HTTP 429: errorCode 42901 (VelocityConstraint): Cannot initiate verification to the same number too quickly
 }
 
+// ExampleCheckResponse is an SDK's call: CheckResponse is the one place
+// that turns a non-2xx answer into an error, and errors.As gives the
+// caller the documented error and the response it came with.
+func ExampleCheckResponse() {
+	// A stand-in for the API on 127.0.0.1 that refuses a number without
+	// its leading plus, as documented.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"status":"400 NumberMissingLeadingPlus","errorCode":40005,"message":"Phone number missing leading plus sign"}`)
+	}))
+	defer api.Close()
+
+	resp, err := api.Client().Post(api.URL+"/verification/v1/verifications", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	if err := contracts.CheckResponse(resp); err != nil {
+		err = fmt.Errorf("start verification: %w", err)
+		var apiErr *contracts.APIError
+		if errors.As(err, &apiErr) {
+			fmt.Println(apiErr.Response.StatusCode, apiErr.Code, apiErr.Type)
+			fmt.Println("retry:", apiErr.Retryable())
+		}
+		body, _ := io.ReadAll(resp.Body) // CheckResponse put the body back
+		fmt.Println(len(body), "bytes of body still readable")
+		fmt.Println(err)
+	}
+	// Output:
+	// 400 40005 NumberMissingLeadingPlus
+	// retry: false
+	// 110 bytes of body still readable
+	// start verification: sinch: HTTP 400: errorCode 40005 (NumberMissingLeadingPlus): Phone number missing leading plus sign
+}
+
 // ExampleParseErrorBody shows a body that is not what the docs promise:
 // the parser recovers and says what it found.
 func ExampleParseErrorBody() {

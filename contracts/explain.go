@@ -38,10 +38,10 @@ type Explanation struct {
 func (c *Catalog) Explain(e *APIError) Explanation {
 	x := Explanation{Problems: c.Validate(e), Retryable: e.Retryable()}
 	votes := map[int][]string{}
-	if _, ok := c.Lookup(e.Code); ok {
+	if _, ok := c.entry(e.Code); ok {
 		votes[e.Code] = append(votes[e.Code], "errorCode")
 	}
-	for _, s := range c.Errors {
+	for _, s := range c.data.Errors {
 		if e.Type != "" && s.Type == e.Type && (e.StatusCode == 0 || e.StatusCode == s.HTTPStatus || e.HTTP() == s.HTTPStatus) {
 			votes[s.Code] = append(votes[s.Code], "status")
 		}
@@ -70,12 +70,12 @@ func (c *Catalog) Explain(e *APIError) Explanation {
 			}
 		}
 	}
-	for _, er := range c.Errata {
+	for _, er := range c.data.Errata {
 		if x.Found && slices.Contains(er.Codes, x.Spec.Code) && (x.Example != 0 || len(x.Problems) > 0) {
-			x.Errata = append(x.Errata, er)
+			x.Errata = append(x.Errata, er.clone())
 		}
-		if er.Check == "field-type" && e.Has(ProblemCodeAsString) {
-			x.Errata = append(x.Errata, er)
+		if er.Check == CheckFieldType && e.Has(ProblemCodeAsString) {
+			x.Errata = append(x.Errata, er.clone())
 		}
 	}
 	x.Exact = len(x.Problems) == 0

@@ -8,23 +8,26 @@ import (
 	"strings"
 )
 
+// LintState is what the lint found for one erratum.
+type LintState string
+
 // Lint states of an erratum.
 const (
 	// LintConfirmed: the lint recomputed the erratum from the catalog's data.
-	LintConfirmed = "confirmed"
+	LintConfirmed LintState = "confirmed"
 	// LintDeclared: the erratum comes from other pages; the catalog's data
 	// cannot show it, so it is reported as declared.
-	LintDeclared = "declared"
+	LintDeclared LintState = "declared"
 	// LintResolved: the erratum's check no longer finds it in this catalog
 	// (the docs were fixed, or a newer catalog is in use).
-	LintResolved = "resolved"
+	LintResolved LintState = "resolved"
 )
 
 // ErratumReport is the lint's finding for one erratum.
 type ErratumReport struct {
 	Erratum Erratum `json:"erratum"`
 	// State is LintConfirmed, LintDeclared or LintResolved.
-	State string `json:"state"`
+	State LintState `json:"state"`
 	// Evidence lists what the lint computed, one line per fact.
 	Evidence []string `json:"evidence,omitempty"`
 }
@@ -39,7 +42,7 @@ type LintReport struct {
 
 // discrepancy is one contradiction the lint computes from the data.
 type discrepancy struct {
-	check string
+	check ErratumCheck
 	code  int // 0 for document-wide ones
 	text  string
 }
@@ -53,9 +56,9 @@ func Lint(c *Catalog) LintReport {
 	found := c.discrepancies()
 	covered := make([]bool, len(found))
 	var r LintReport
-	for _, e := range c.Errata {
-		rep := ErratumReport{Erratum: e}
-		if e.Check == "declared" {
+	for _, e := range c.data.Errata {
+		rep := ErratumReport{Erratum: e.clone()}
+		if e.Check == CheckDeclared {
 			rep.State = LintDeclared
 			r.Errata = append(r.Errata, rep)
 			continue
@@ -64,7 +67,7 @@ func Lint(c *Catalog) LintReport {
 			if d.check != e.Check {
 				continue
 			}
-			if d.check == "signing-example" && !strings.HasPrefix(d.text, e.Example+":") {
+			if d.check == CheckSigningExample && !strings.HasPrefix(d.text, e.Example+":") {
 				continue
 			}
 			if d.code != 0 && !slices.Contains(e.Codes, d.code) {
@@ -89,9 +92,9 @@ func Lint(c *Catalog) LintReport {
 
 func (c *Catalog) discrepancies() []discrepancy {
 	var out []discrepancy
-	codeType := c.Fields["errorCode"]
+	codeType := c.data.Fields["errorCode"]
 	numeric := 0
-	for _, s := range c.Errors {
+	for _, s := range c.data.Errors {
 		var ex struct {
 			Status    *string         `json:"status"`
 			ErrorCode json.RawMessage `json:"errorCode"`
@@ -100,27 +103,27 @@ func (c *Catalog) discrepancies() []discrepancy {
 		if n, err := strconv.Atoi(string(ex.ErrorCode)); err == nil {
 			numeric++
 			if n != s.Code {
-				out = append(out, discrepancy{"example-code", s.Code, fmt.Sprintf("%d: the example body sends \"errorCode\": %d", s.Code, n)})
+				out = append(out, discrepancy{CheckExampleCode, s.Code, fmt.Sprintf("%d: the example body sends \"errorCode\": %d", s.Code, n)})
 			}
 		}
 		if ex.Status != nil {
 			if n, _, err := ParseStatus(*ex.Status); err == nil && n != s.HTTPStatus {
-				out = append(out, discrepancy{"example-status", s.Code, fmt.Sprintf("%d: the example body sends \"status\": %q, the code is HTTP %d", s.Code, *ex.Status, s.HTTPStatus)})
+				out = append(out, discrepancy{CheckExampleStatus, s.Code, fmt.Sprintf("%d: the example body sends \"status\": %q, the code is HTTP %d", s.Code, *ex.Status, s.HTTPStatus)})
 			}
 		}
 		num, _, _ := strings.Cut(s.Section, " ")
 		if n, err := strconv.Atoi(num); err == nil && n != s.HTTPStatus {
-			out = append(out, discrepancy{"section-status", s.Code, fmt.Sprintf("%d: published under the section %q, the code is HTTP %d", s.Code, s.Section, s.HTTPStatus)})
+			out = append(out, discrepancy{CheckSectionStatus, s.Code, fmt.Sprintf("%d: published under the section %q, the code is HTTP %d", s.Code, s.Section, s.HTTPStatus)})
 		}
 	}
 	if codeType == "string" && numeric > 0 {
-		out = append(out, discrepancy{"field-type", 0, fmt.Sprintf("the field table says errorCode is a string; %d of %d examples send a JSON number", numeric, len(c.Errors))})
+		out = append(out, discrepancy{CheckFieldType, 0, fmt.Sprintf("the field table says errorCode is a string; %d of %d examples send a JSON number", numeric, len(c.data.Errors))})
 	}
-	for _, ex := range c.SigningExamples {
+	for _, ex := range c.data.SigningExamples {
 		md5 := ContentMD5([]byte(ex.Body))
 		sig, err := Signature(ex.Secret, StringToSign(ex.Method, md5, ex.ContentType, ex.Timestamp, ex.Path))
 		if err != nil {
-			out = append(out, discrepancy{"signing-example", 0, fmt.Sprintf("%s: the secret does not decode: %v", ex.Name, err)})
+			out = append(out, discrepancy{CheckSigningExample, 0, fmt.Sprintf("%s: the secret does not decode: %v", ex.Name, err)})
 			continue
 		}
 		var diffs []string
@@ -131,7 +134,7 @@ func (c *Catalog) discrepancies() []discrepancy {
 			diffs = append(diffs, fmt.Sprintf("printed signature %s, computed %s", ex.Signature, sig))
 		}
 		if len(diffs) > 0 {
-			out = append(out, discrepancy{"signing-example", 0, fmt.Sprintf("%s: %s %s: %s", ex.Name, ex.Method, ex.Path, strings.Join(diffs, "; "))})
+			out = append(out, discrepancy{CheckSigningExample, 0, fmt.Sprintf("%s: %s %s: %s", ex.Name, ex.Method, ex.Path, strings.Join(diffs, "; "))})
 		}
 	}
 	return out

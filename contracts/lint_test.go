@@ -30,7 +30,7 @@ func TestLintDefaultCatalog(t *testing.T) {
 
 	tests := []struct {
 		id       int
-		state    string
+		state    contracts.LintState
 		evidence []string // fragments, each in some evidence line
 		reason   string
 	}{

@@ -57,7 +57,11 @@ func (s Secret) IsZero() bool { return s.Reveal() == "" }
 // accepts standard or URL-safe base64, with or without padding. Line breaks
 // are ignored, as base64 decoders do; a secret that decodes to no bytes is
 // an error, never an empty HMAC key.
-func (s Secret) Key() ([]byte, error) {
+func (s Secret) Key() ([]byte, error) { return s.appendKey(nil) }
+
+// appendKey appends the key Key returns to dst: into dst's spare capacity,
+// so that the signing path decodes it on the stack.
+func (s Secret) appendKey(dst []byte) ([]byte, error) {
 	v := s.Reveal()
 	if strings.ContainsAny(v, "\r\n") {
 		v = strings.Map(func(r rune) rune {
@@ -72,7 +76,7 @@ func (s Secret) Key() ([]byte, error) {
 		return nil, fmt.Errorf("application secret is empty")
 	}
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		if k, err := enc.DecodeString(v); err == nil {
+		if k, err := enc.AppendDecode(dst, []byte(v)); err == nil {
 			return k, nil
 		}
 	}

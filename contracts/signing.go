@@ -2,21 +2,28 @@ package contracts
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
-// Header names and schemes of Sinch authentication.
+// Scheme is an Authorization scheme of Sinch authentication.
+type Scheme string
+
+// The schemes of Sinch authentication, as an Authorization header spells
+// them (ParseAuthorization takes them in any case).
 const (
-	HeaderTimestamp   = "x-timestamp"
-	SchemeApplication = "Application"
-	SchemeBasic       = "Basic"
+	SchemeApplication Scheme = "Application"
+	SchemeBasic       Scheme = "Basic"
+)
+
+// Header names and layouts of Sinch authentication.
+const (
+	HeaderTimestamp = "x-timestamp"
 	// TimestampLayout is the x-timestamp layout vcheck sends: ISO-8601 UTC
 	// with milliseconds, as the official Java and Node SDKs send it.
 	TimestampLayout = "2006-01-02T15:04:05.000Z"
@@ -25,11 +32,8 @@ const (
 // ContentMD5 is Base64(MD5(body)), or "" for an empty body, as the
 // Application signed request algorithm defines it.
 func ContentMD5(body []byte) string {
-	if len(body) == 0 {
-		return ""
-	}
-	sum := md5.Sum(body)
-	return base64.StdEncoding.EncodeToString(sum[:])
+	var b [md5Size]byte
+	return string(contentMD5(&b, body))
 }
 
 // StringToSign builds the documented string to sign:
@@ -49,9 +53,8 @@ func Signature(secret Secret, stringToSign string) (string, error) {
 }
 
 func signWithKey(key []byte, stringToSign string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(stringToSign))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	sig := signBytes(key, stringToSign)
+	return string(sig[:])
 }
 
 // Signed is the outcome of signing one request.
@@ -65,14 +68,30 @@ type Signed struct {
 
 // Sign computes the Application signature of a request given by its parts.
 func Sign(cred Credentials, method, path, contentType, timestamp string, body []byte) (Signed, error) {
-	s := Signed{ContentMD5: ContentMD5(body), Timestamp: timestamp}
-	s.StringToSign = StringToSign(method, s.ContentMD5, contentType, timestamp, path)
-	sig, err := Signature(cred.Secret, s.StringToSign)
+	var kb [sha256.BlockSize]byte
+	key, err := cred.Secret.appendKey(kb[:0])
 	if err != nil {
 		return Signed{}, err
 	}
-	s.Signature = sig
-	s.Authorization = SchemeApplication + " " + cred.Key + ":" + sig
+	var md [md5Size]byte
+	m := contentMD5(&md, body)
+	p := newPads(key)
+	buf := make([]byte, 0, macStack)
+	buf = append(buf, p.ipad[:]...)
+	buf = appendPrefix(buf, method, m, contentType, timestamp)
+	buf = appendResource(buf, path, "")
+	sum := p.sum(buf)
+	var sig [sigSize]byte
+	base64.StdEncoding.Encode(sig[:], sum[:])
+
+	var auth strings.Builder // one allocation; Signature is its tail
+	auth.Grow(len(SchemeApplication) + 1 + len(cred.Key) + 1 + sigSize)
+	auth.WriteString(string(SchemeApplication) + " ")
+	auth.WriteString(cred.Key)
+	auth.WriteByte(':')
+	auth.Write(sig[:])
+	s := Signed{ContentMD5: string(m), StringToSign: string(buf[sha256.BlockSize:]), Timestamp: timestamp, Authorization: auth.String()}
+	s.Signature = s.Authorization[len(s.Authorization)-sigSize:]
 	return s, nil
 }
 
@@ -104,5 +123,5 @@ func SignRequest(req *http.Request, body []byte, cred Credentials, now time.Time
 // BasicAuthorization returns the Basic Authorization value for cred:
 // "Basic " + base64(key ":" secret).
 func BasicAuthorization(cred Credentials) string {
-	return SchemeBasic + " " + base64.StdEncoding.EncodeToString([]byte(cred.Key+":"+cred.Secret.Reveal()))
+	return string(SchemeBasic) + " " + base64.StdEncoding.EncodeToString([]byte(cred.Key+":"+cred.Secret.Reveal()))
 }

@@ -97,11 +97,11 @@ func TestErratum8(t *testing.T) {
 		printedMD5 = "jANzQ+rgAHyf1MWQFSwvYw=="
 		printedSig = "qDXMwzfaxCRS849c/2R0hg0nphgdHciTo7OdM6MsdnM="
 	)
-	c := contracts.DefaultCatalog()
+	examples := contracts.DefaultCatalog().SigningExamples()
 	var ex *contracts.SigningExample
-	for i := range c.SigningExamples {
-		if c.SigningExamples[i].Name == "verification-page" {
-			ex = &c.SigningExamples[i]
+	for i := range examples {
+		if examples[i].Name == "verification-page" {
+			ex = &examples[i]
 		}
 	}
 	require.NotNil(t, ex, "the catalog keeps the page's example (erratum 8)")

@@ -34,13 +34,13 @@ func (c *Catalog) Validate(e *APIError) []Problem {
 	}
 	if e.Code == 0 {
 		if sentZeroCode(e) {
-			add(ProblemUnknownCode, "errorCode", "0 is not one of the %d documented codes", len(c.Errors))
+			add(ProblemUnknownCode, "errorCode", "0 is not one of the %d documented codes", len(c.data.Errors))
 		}
 		return out
 	}
-	spec, ok := c.Lookup(e.Code)
+	spec, ok := c.entry(e.Code)
 	if !ok {
-		add(ProblemUnknownCode, "errorCode", "%d is not one of the %d documented codes", e.Code, len(c.Errors))
+		add(ProblemUnknownCode, "errorCode", "%d is not one of the %d documented codes", e.Code, len(c.data.Errors))
 		return out
 	}
 	if e.Status != "" && e.Status != spec.Status {

@@ -38,7 +38,7 @@ func problemKinds(ps []contracts.Problem) []contracts.ProblemKind {
 func TestValidateGolden(t *testing.T) {
 	t.Parallel()
 	c := contracts.DefaultCatalog()
-	for _, s := range c.Errors {
+	for _, s := range c.Errors() {
 		golden, ok := fixtures.Golden(s.Code)
 		require.True(t, ok)
 		assert.Empty(t, c.Validate(answer(s.HTTPStatus, golden)), "%d", s.Code)

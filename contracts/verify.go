@@ -2,10 +2,12 @@ package contracts
 
 import (
 	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,7 +39,7 @@ func (e *AuthError) Error() string { return "authentication: " + string(e.Failur
 // Authorization is a parsed Authorization header.
 type Authorization struct {
 	// Scheme is SchemeApplication or SchemeBasic.
-	Scheme string
+	Scheme Scheme
 	// Key is the application key.
 	Key string
 	// Signature is the Application scheme's base64 signature.
@@ -52,11 +54,19 @@ type Authorization struct {
 // anything else fails with FailureMalformed (or FailureNoAuthorization for
 // an empty value). It never panics.
 func ParseAuthorization(value string) (Authorization, error) {
+	a, _, err := parseAuthorization(value)
+	return a, err
+}
+
+// parseAuthorization is ParseAuthorization that also returns the decoded
+// signature of the Application scheme.
+func parseAuthorization(value string) (Authorization, [sha256.Size]byte, error) {
+	var none [sha256.Size]byte
 	if value == "" {
-		return Authorization{}, &AuthError{FailureNoAuthorization, "no Authorization header"}
+		return Authorization{}, none, &AuthError{FailureNoAuthorization, "no Authorization header"}
 	}
-	malformed := func(format string, args ...any) (Authorization, error) {
-		return Authorization{}, &AuthError{FailureMalformed, fmt.Sprintf(format, args...)}
+	malformed := func(format string, args ...any) (Authorization, [sha256.Size]byte, error) {
+		return Authorization{}, none, &AuthError{FailureMalformed, fmt.Sprintf(format, args...)}
 	}
 	scheme, rest, ok := strings.Cut(value, " ")
 	if !ok {
@@ -66,7 +76,7 @@ func ParseAuthorization(value string) (Authorization, error) {
 		return malformed("unexpected white space in the credentials")
 	}
 	switch {
-	case asciiEqualFold(scheme, SchemeApplication):
+	case asciiEqualFold(scheme, string(SchemeApplication)):
 		key, sig, ok := strings.Cut(rest, ":")
 		switch {
 		case !ok:
@@ -76,12 +86,12 @@ func ParseAuthorization(value string) (Authorization, error) {
 		case sig == "":
 			return malformed("empty signature")
 		}
-		raw, err := base64.StdEncoding.DecodeString(sig)
-		if err != nil || len(raw) != 32 {
+		raw, ok := decodeSignature(sig)
+		if !ok {
 			return malformed("the signature is not the base64 of a 32-byte HMAC-SHA256")
 		}
-		return Authorization{Scheme: SchemeApplication, Key: key, Signature: sig}, nil
-	case asciiEqualFold(scheme, SchemeBasic):
+		return Authorization{Scheme: SchemeApplication, Key: key, Signature: sig}, raw, nil
+	case asciiEqualFold(scheme, string(SchemeBasic)):
 		raw, err := base64.StdEncoding.DecodeString(rest)
 		if err != nil {
 			return malformed("Basic credentials are not base64")
@@ -93,9 +103,30 @@ func ParseAuthorization(value string) (Authorization, error) {
 		case key == "":
 			return malformed("empty application key")
 		}
-		return Authorization{Scheme: SchemeBasic, Key: key, Secret: NewSecret(secret)}, nil
+		return Authorization{Scheme: SchemeBasic, Key: key, Secret: NewSecret(secret)}, none, nil
 	}
 	return malformed("unknown scheme %q (want Application or Basic)", truncate(scheme, 32))
+}
+
+// decodeSignature decodes a base64 HMAC-SHA256 as base64.StdEncoding's
+// DecodeString does, on the stack when it is no longer than a signature
+// with room to spare; ok is false unless it is valid and 32 bytes long.
+func decodeSignature(sig string) (out [sha256.Size]byte, ok bool) {
+	var src [64]byte
+	var dst [48]byte // base64.StdEncoding.DecodedLen(len(src))
+	if len(sig) > len(src) {
+		b, err := base64.StdEncoding.DecodeString(sig)
+		if err != nil || len(b) != sha256.Size {
+			return out, false
+		}
+		return [sha256.Size]byte(b), true
+	}
+	n := copy(src[:], sig)
+	k, err := base64.StdEncoding.Decode(dst[:], src[:n])
+	if err != nil || k != sha256.Size {
+		return out, false
+	}
+	return [sha256.Size]byte(dst[:sha256.Size]), true
 }
 
 // asciiEqualFold is case-insensitive comparison for tokens, which are ASCII
@@ -119,6 +150,10 @@ func asciiEqualFold(a, b string) bool {
 	}
 	return true
 }
+
+// canonicalTimestamp is HeaderTimestamp in the canonical form http.Header
+// keys take: looking it up so costs no canonicalising allocation.
+const canonicalTimestamp = "X-Timestamp"
 
 // DefaultMaxSkew is how far x-timestamp may be from the server's clock. The
 // docs say only that the timestamp "is used to determine that the request is
@@ -154,7 +189,7 @@ type Verifier struct {
 // sent and any resource form an official SDK signs: the decoded path, the
 // path as sent, or either with the query (facts.md section 2).
 func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
-	auth, err := ParseAuthorization(req.Header.Get("Authorization"))
+	auth, got, err := parseAuthorization(req.Header.Get("Authorization"))
 	if err != nil {
 		return "", err
 	}
@@ -178,21 +213,27 @@ func (v *Verifier) Verify(req *http.Request, body []byte) (string, error) {
 	if !found {
 		return "", &AuthError{FailureUnknownKey, fmt.Sprintf("unknown application key %q", truncate(auth.Key, 64))}
 	}
-	ts := req.Header.Get(HeaderTimestamp)
+	ts := req.Header.Get(canonicalTimestamp)
 	if err := v.checkTimestamp(ts); err != nil {
 		return "", err
 	}
-	key, err := secret.Key()
+	var kb [sha256.BlockSize]byte
+	key, err := secret.appendKey(kb[:0])
 	if err != nil {
 		return "", &AuthError{FailureUnknownKey, "the server's secret for this key is unusable"}
 	}
-	got, _ := base64.StdEncoding.DecodeString(auth.Signature)
-	md5 := ContentMD5(body)
-	ct := req.Header.Get("Content-Type")
-	for _, path := range resourceForms(req) {
-		want := signWithKey(key, StringToSign(req.Method, md5, ct, ts, path))
-		w, _ := base64.StdEncoding.DecodeString(want)
-		if hmac.Equal(got, w) {
+	// The string to sign is written once up to the resource, after the
+	// inner pad; each resource form replaces only its tail.
+	p := newPads(key)
+	var md [md5Size]byte
+	buf := make([]byte, 0, macStack)
+	buf = append(buf, p.ipad[:]...)
+	buf = appendPrefix(buf, req.Method, contentMD5(&md, body), req.Header.Get("Content-Type"), ts)
+	prefix := len(buf)
+	forms, n := resourceForms(req)
+	for _, f := range forms[:n] {
+		buf = appendResource(buf[:prefix], f.path, f.query)
+		if want := p.sum(buf); hmac.Equal(got[:], want[:]) {
 			return auth.Key, nil
 		}
 	}
@@ -232,24 +273,28 @@ func ParseTimestamp(ts string) (time.Time, error) {
 	return t, nil
 }
 
-// resourceForms lists the resource strings the official SDKs sign for req,
-// without duplicates.
-func resourceForms(req *http.Request) []string {
-	forms := []string{req.URL.Path}
-	add := func(s string) {
-		for _, f := range forms {
-			if f == s {
-				return
-			}
+// resource is one form of a request's resource: path, and "?" query when
+// query is not empty.
+type resource struct{ path, query string }
+
+// resourceForms lists the resource forms the official SDKs sign for req,
+// without duplicates: the decoded path, the path as sent, and either with
+// the query when there is one. They are returned in an array, so that
+// listing them allocates nothing; n says how many there are.
+func resourceForms(req *http.Request) (forms [4]resource, n int) {
+	path, escaped, query := req.URL.Path, req.URL.EscapedPath(), req.URL.RawQuery
+	candidates := [...]resource{{path, ""}, {escaped, ""}, {path, query}, {escaped, query}}
+	m := 2
+	if query != "" {
+		m = 4
+	}
+	for _, f := range candidates[:m] {
+		if !slices.Contains(forms[:n], f) {
+			forms[n] = f
+			n++
 		}
-		forms = append(forms, s)
 	}
-	add(req.URL.EscapedPath())
-	if req.URL.RawQuery != "" {
-		add(req.URL.Path + "?" + req.URL.RawQuery)
-		add(req.URL.EscapedPath() + "?" + req.URL.RawQuery)
-	}
-	return forms
+	return forms, n
 }
 
 func truncate(s string, n int) string {

@@ -27,7 +27,7 @@ func FuzzAuthorizationHeader(f *testing.F) {
 		var rendered string
 		switch a.Scheme {
 		case contracts.SchemeApplication:
-			rendered = contracts.SchemeApplication + " " + a.Key + ":" + a.Signature
+			rendered = string(contracts.SchemeApplication) + " " + a.Key + ":" + a.Signature
 		case contracts.SchemeBasic:
 			rendered = contracts.BasicAuthorization(contracts.Credentials{Key: a.Key, Secret: a.Secret})
 		default:

@@ -54,7 +54,7 @@ func corpusSeeds(t *testing.T) map[string][]seed {
 	c := contracts.DefaultCatalog()
 	const js = "application/json"
 	var bodies []seed
-	for _, s := range c.Errors {
+	for _, s := range c.Errors() {
 		bodies = append(bodies, seed{exampleName(t, c, s), []any{s.HTTPStatus, js, []byte(s.Example)}})
 	}
 	s42200, ok := c.Lookup(42200)
@@ -71,7 +71,7 @@ func corpusSeeds(t *testing.T) map[string][]seed {
 	)
 
 	var statuses []seed
-	for _, s := range c.Errors {
+	for _, s := range c.Errors() {
 		statuses = append(statuses, seed{fmt.Sprintf("status-%d", s.Code), []any{s.Status}})
 	}
 	statuses = append(statuses,
@@ -130,7 +130,7 @@ func exampleName(t *testing.T, c *contracts.Catalog, s contracts.Spec) string {
 	}
 	require.NoError(t, json.Unmarshal(s.Example, &ex), "%d", s.Code)
 	name := fmt.Sprintf("example-%d", s.Code)
-	for _, e := range c.Errata {
+	for _, e := range c.Errata() {
 		if !slices.Contains(e.Codes, s.Code) {
 			continue
 		}

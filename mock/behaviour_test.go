@@ -344,7 +344,7 @@ func TestMagicNumbersOnPaths(t *testing.T) {
 	t.Parallel()
 	a := serve(t, mock.Config{})
 	cat := contracts.DefaultCatalog()
-	for _, s := range cat.Errors {
+	for _, s := range cat.Errors() {
 		if s.Magic == "" {
 			continue
 		}

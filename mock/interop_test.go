@@ -46,7 +46,7 @@ func TestNodeSDKInterop(t *testing.T) {
 		Message string `json:"message"`
 	}
 	table := map[string]magic{}
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		if s.Magic != "" {
 			table[s.Magic] = magic{s.Code, s.HTTPStatus, strings.Join(s.Messages, " / ")}
 		}

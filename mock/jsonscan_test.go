@@ -30,7 +30,7 @@ func agreesWithEncodingJSON(t interface {
 	}
 	keys := map[string]bool{}
 	for _, m := range got {
-		keys[m.key] = true
+		keys[m.Key] = true
 	}
 	if len(keys) != len(want) {
 		t.Fatalf("%q: %d distinct keys, encoding/json %d", b, len(keys), len(want))

@@ -19,8 +19,8 @@ const gatewayPage = "<html>\r\n<head><title>503 Service Temporarily Unavailable<
 type errorBodies map[int][]byte
 
 func newErrorBodies(cat *contracts.Catalog) errorBodies {
-	b := make(errorBodies, len(cat.Errors))
-	for _, s := range cat.Errors {
+	b := make(errorBodies, len(cat.Errors()))
+	for _, s := range cat.Errors() {
 		b[s.Code] = s.Body("")
 	}
 	return b

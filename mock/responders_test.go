@@ -68,7 +68,7 @@ func TestRegisterResponders(t *testing.T) {
 
 func TestRegisterErrorIsGolden(t *testing.T) {
 	t.Parallel()
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		tr := httpmock.NewMockTransport()
 		require.NoError(t, mock.RegisterError(tr, http.MethodGet, sinchURL+"/x", s.Code))
 		resp, err := (&http.Client{Transport: tr}).Get(sinchURL + "/x")

@@ -71,8 +71,8 @@ func TestCatalogAgreement(t *testing.T) {
 			}
 		}
 	}
-	require.Len(t, cat.Errors, 21)
-	for _, spec := range cat.Errors {
+	require.Len(t, cat.Errors(), 21)
+	for _, spec := range cat.Errors() {
 		assert.NotEmpty(t, where[spec.Code], "catalog code %d (HTTP %d) is not an example in any operation", spec.Code, spec.HTTPStatus)
 	}
 }
@@ -96,7 +96,7 @@ func normalJSON(t *testing.T, b []byte) string {
 func TestSchemaAcceptsDocumentedBodies(t *testing.T) {
 	t.Parallel()
 	o := Default()
-	for _, spec := range contracts.DefaultCatalog().Errors {
+	for _, spec := range contracts.DefaultCatalog().Errors() {
 		golden, ok := fixtures.Golden(spec.Code)
 		require.True(t, ok, "no golden body for %d", spec.Code)
 		assert.Nil(t, o.ValidateErrorBody(golden), "golden %d: %s", spec.Code, golden)

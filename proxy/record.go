@@ -72,7 +72,7 @@ func redactAuthorization(v string) string {
 		return ""
 	}
 	scheme, rest, _ := strings.Cut(v, " ")
-	if strings.EqualFold(scheme, contracts.SchemeApplication) {
+	if strings.EqualFold(scheme, string(contracts.SchemeApplication)) {
 		if key, _, ok := strings.Cut(strings.TrimSpace(rest), ":"); ok && key != "" && len(key) <= 128 && printable(key) {
 			return scheme + " " + key + ":" + Redacted
 		}
@@ -130,7 +130,7 @@ func (s *Scrubber) Attempt(a Attempt) Attempt {
 		a.Path = s.String(u) // a secret percent-encoded in the path
 	}
 	if scheme, rest, ok := strings.Cut(a.Auth, " "); ok {
-		if key, sig, ok := strings.Cut(rest, ":"); ok && strings.EqualFold(scheme, contracts.SchemeApplication) && !slices.Contains(s.keys, key) && !uuidRE.MatchString(key) {
+		if key, sig, ok := strings.Cut(rest, ":"); ok && strings.EqualFold(scheme, string(contracts.SchemeApplication)) && !slices.Contains(s.keys, key) && !uuidRE.MatchString(key) {
 			a.Auth = scheme + " " + Redacted + ":" + sig
 		}
 	}

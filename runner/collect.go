@@ -68,7 +68,7 @@ func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle,
 	for _, chk := range oracle.Checks() {
 		c.checks = append(c.checks, chk.Name)
 	}
-	for _, s := range cat.Errors {
+	for _, s := range cat.Errors() {
 		c.cov[s.Code] = &CodeCoverage{Code: s.Code, Status: s.Status}
 	}
 	return c
@@ -246,7 +246,7 @@ func (c *collector) addObservation(r result, f conformance.Finding) {
 // summary builds the Summary; excluded says why codes were left out.
 func (c *collector) summary(s *Summary, excluded map[int]string, magic bool) {
 	s.Sent = c.sent
-	for _, spec := range c.cat.Errors {
+	for _, spec := range c.cat.Errors() {
 		cov := *c.cov[spec.Code]
 		switch {
 		case cov.Failed > 0:

@@ -193,7 +193,7 @@ func authShape(a conformance.Auth) string {
 	case conformance.AuthNone:
 		return ""
 	}
-	s := contracts.SchemeApplication + " " + key + ":<signature"
+	s := string(contracts.SchemeApplication) + " " + key + ":<signature"
 	o := a.Sign
 	var parts []string
 	if !a.Secret.IsZero() {

@@ -85,7 +85,7 @@ func requiredCodes(o *Options, cat *contracts.Catalog, sel selection, magic bool
 	}
 	if o.RequireAll {
 		var out []int
-		for _, spec := range cat.Errors {
+		for _, spec := range cat.Errors() {
 			if planned[spec.Code] {
 				out = append(out, spec.Code)
 			}

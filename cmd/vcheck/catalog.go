@@ -56,11 +56,11 @@ func runCatalog(_ context.Context, args []string, out, _ io.Writer) error {
 	if *asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(c.Errors)
+		return enc.Encode(c.Errors())
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CODE\tHTTP\tSTATUS\tTRIGGER\tMAGIC NUMBER\tMESSAGE")
-	for _, s := range c.Errors {
+	for _, s := range c.Errors() {
 		magic := s.Magic
 		if magic == "" {
 			magic = "-"
@@ -70,6 +70,6 @@ func runCatalog(_ context.Context, args []string, out, _ io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%d documented codes. A start request to a magic number makes vcheck's mock answer that code.\n", len(c.Errors))
+	fmt.Fprintf(out, "\n%d documented codes. A start request to a magic number makes vcheck's mock answer that code.\n", len(c.Errors()))
 	return nil
 }

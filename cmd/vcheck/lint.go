@@ -50,7 +50,7 @@ const lintExitCodes = `exit codes:
 `
 
 func writeLint(w io.Writer, r contracts.LintReport) {
-	counts := map[string]int{}
+	counts := map[contracts.LintState]int{}
 	for _, e := range r.Errata {
 		counts[e.State]++
 		codes := "all codes"

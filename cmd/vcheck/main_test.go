@@ -92,7 +92,7 @@ func TestCatalog_tablePrintsMagicNumbers(t *testing.T) {
 	t.Parallel()
 	code, stdout, _ := cli(t, "", "catalog")
 	require.Equal(t, exitOK, code)
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		assert.Contains(t, stdout, s.Status)
 		if s.Magic != "" {
 			assert.Contains(t, stdout, s.Magic)
@@ -162,7 +162,7 @@ func TestLint_undeclaredContradictionFails(t *testing.T) {
 func TestExplain_identifiesEverySeedExample(t *testing.T) {
 	t.Parallel()
 	erratumOf := map[int]int{40005: 1, 40303: 2, 50300: 3}
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		t.Run(s.Status, func(t *testing.T) {
 			t.Parallel()
 			code, stdout, stderr := cli(t, string(s.Example), "explain", "--status", itoa(s.HTTPStatus))
@@ -240,7 +240,7 @@ func TestReadme_catalogTableMatchesTheCatalog(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	require.NoError(t, err)
-	for _, s := range contracts.DefaultCatalog().Errors {
+	for _, s := range contracts.DefaultCatalog().Errors() {
 		magic := "-"
 		if s.Magic != "" {
 			magic = "`" + s.Magic + "`"

@@ -155,7 +155,7 @@ func printBanner(out io.Writer, url string, cred contracts.Credentials, builtIn 
 	fmt.Fprintln(out, "magic numbers: a valid start to one answers its code (server codes also answer a report or status naming it):")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NUMBER\tCODE\tHTTP\tSTATUS\tMESSAGE")
-	for _, s := range cfg.Catalog.Errors {
+	for _, s := range cfg.Catalog.Errors() {
 		if s.Magic != "" {
 			fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", s.Magic, s.Code, s.HTTPStatus, s.Status, strings.Join(s.Messages, " / "))
 		}

@@ -96,7 +96,7 @@ func TestServe_servesUntilCancelled(t *testing.T) {
 	assert.Contains(t, s.banner, "application key:    "+mock.DefaultCredentials.Key)
 	assert.Contains(t, s.banner, mock.DefaultCredentials.Secret.Reveal(), "the built-in test secret is public")
 	assert.Contains(t, s.banner, "verification code: "+mock.Code)
-	for _, spec := range contracts.DefaultCatalog().Errors {
+	for _, spec := range contracts.DefaultCatalog().Errors() {
 		if spec.Magic != "" {
 			assert.Contains(t, s.banner, spec.Magic, "magic number of %d", spec.Code)
 		}
@@ -111,7 +111,7 @@ func TestServe_servesUntilCancelled(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 40400, e.Code, "%s", e.Raw)
 
-	for _, spec := range contracts.DefaultCatalog().Errors {
+	for _, spec := range contracts.DefaultCatalog().Errors() {
 		if spec.Magic == "" {
 			continue
 		}
