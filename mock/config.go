@@ -114,7 +114,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	if c.Drift != "" {
-		if _, ok := driftByName(c.Drift); !ok {
+		if _, ok := mutantByName(c.Drift); !ok {
 			return c, fmt.Errorf("mock config: Drift: unknown drift %q; want one of %s", c.Drift, driftNames())
 		}
 	}

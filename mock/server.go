@@ -1,13 +1,11 @@
 package mock
 
 import (
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"time"
 	"unicode/utf8"
 
 	"github.com/vcheck/vcheck/contracts"
@@ -21,6 +19,8 @@ type Server struct {
 	verifier contracts.Verifier
 	bodies   errorBodies
 	state    *store
+	// hooks are the drift mutant's, none for the faithful mock.
+	hooks hooks
 	// contentType is the header value of every answer, shared: net/http
 	// only reads it.
 	contentType []string
@@ -33,26 +33,24 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		cfg:         cfg,
 		verifier:    contracts.Verifier{Credentials: cfg.Credentials, MaxSkew: cfg.MaxSkew, Now: cfg.Now},
 		bodies:      newErrorBodies(cfg.Catalog),
 		state:       newStore(cfg.MaxEntries),
 		contentType: []string{contentTypeJSON},
-	}, nil
+	}
+	if m, ok := mutantByName(cfg.Drift); ok {
+		s.hooks = m.hooks
+	}
+	return s, nil
 }
 
 // ServeHTTP answers one request; see the package documentation for the
 // order of the checks.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Drift == driftSlow {
-		t := time.NewTimer(s.cfg.SlowDelay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return // the client is gone
-		}
+	if s.hooks.before != nil && !s.hooks.before(s, r) {
+		return
 	}
 	body, e := readBody(r)
 	if e != nil {
@@ -140,7 +138,16 @@ func (s *Server) authenticate(r *http.Request, body []byte) int {
 	if !errors.As(err, &ae) {
 		return 40100
 	}
-	switch ae.Failure {
+	code := authCode(ae.Failure)
+	if s.hooks.authFailure != nil {
+		code = s.hooks.authFailure(s, r, body, ae.Failure, code)
+	}
+	return code
+}
+
+// authCode is the documented code of a Verify failure.
+func authCode(f contracts.AuthFailure) int {
+	switch f {
 	case contracts.FailureNoAuthorization:
 		return 40104
 	case contracts.FailureMalformed:
@@ -148,50 +155,11 @@ func (s *Server) authenticate(r *http.Request, body []byte) int {
 	case contracts.FailureUnknownKey, contracts.FailureBadBasic:
 		return 40107
 	case contracts.FailureNoTimestamp, contracts.FailureInvalidTimestamp, contracts.FailureSkewedTimestamp:
-		if s.cfg.Drift == driftIgnoreTimestamp {
-			if s.signedAsSent(r, body) {
-				return 0
-			}
-			return 40102
-		}
 		return 40101
 	case contracts.FailureSignatureMismatch:
-		if s.cfg.Drift == driftAcceptBadSig {
-			return 0
-		}
 		return 40102
 	}
 	return 40100
-}
-
-// signedAsSent reports whether the Application signature covers the request
-// with its x-timestamp as sent, whatever that is: the ignore-timestamp
-// drift's check, with the contracts package's signing. A repeated
-// x-timestamp or Content-Type has no "as sent": not signed.
-func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
-	if repeated(r.Header, contracts.HeaderTimestamp) || repeated(r.Header, headerContentType) {
-		return false
-	}
-	auth, err := contracts.ParseAuthorization(r.Header.Get(headerAuthorization))
-	if err != nil || auth.Scheme != contracts.SchemeApplication {
-		return false
-	}
-	for _, cred := range s.cfg.Credentials {
-		if cred.Key != auth.Key {
-			continue
-		}
-		forms := []string{r.URL.Path, r.URL.EscapedPath()}
-		if r.URL.RawQuery != "" {
-			forms = append(forms, r.URL.Path+"?"+r.URL.RawQuery, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
-		}
-		for _, path := range forms {
-			signed, err := contracts.Sign(cred, r.Method, path, r.Header.Get(headerContentType), r.Header.Get(contracts.HeaderTimestamp), body)
-			if err == nil && hmac.Equal([]byte(signed.Signature), []byte(auth.Signature)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // checkContentType wants one application/json (parameters such as charset
@@ -232,8 +200,8 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	window := s.cfg.VelocityWindow
-	if s.cfg.Drift == driftNoVelocityLimit {
-		window = 0
+	if s.hooks.velocityWindow != nil {
+		window = s.hooks.velocityWindow(window)
 	}
 	v, code := s.state.start(req, s.cfg.Now(), window)
 	if code != 0 {
@@ -246,9 +214,8 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 	req, code, e := parseReport(body)
 	if e != nil {
-		if s.cfg.Drift == driftServerErrorLong && e.code == 40001 && utf8.RuneCountInString(code) > maxCodeLen {
-			s.fail(w, 50000, "")
-			return
+		if s.hooks.reportError != nil {
+			e = s.hooks.reportError(e, code)
 		}
 		s.fail(w, e.code, e.msg)
 		return
