@@ -187,11 +187,11 @@ func soakRequest(c *http.Client, base string, k, w, i int) (int, error) {
 	now := time.Now()
 	if !sign {
 		now = now.Add(time.Second) // x-timestamp differs from the signed one below
-		if err := contracts.SignRequest(req, []byte(body), DefaultCredentials, now.Add(-time.Second)); err != nil {
+		if err := contracts.SignRequest(req, []byte(body), DefaultCredentials(), now.Add(-time.Second)); err != nil {
 			return 0, err
 		}
 		req.Header.Set(contracts.HeaderTimestamp, now.UTC().Format(contracts.TimestampLayout))
-	} else if err := contracts.SignRequest(req, []byte(body), DefaultCredentials, now); err != nil {
+	} else if err := contracts.SignRequest(req, []byte(body), DefaultCredentials(), now); err != nil {
 		return 0, err
 	}
 	resp, err := c.Do(req)

@@ -264,7 +264,7 @@ func median(rs []result) result {
 // for the mock's 15-minute skew window from now.
 func signed() (auth, ts string, err error) {
 	ts = time.Now().UTC().Format(contracts.TimestampLayout)
-	s, err := contracts.Sign(mock.DefaultCredentials, http.MethodPost, path, "application/json", ts, []byte(body))
+	s, err := contracts.Sign(mock.DefaultCredentials(), http.MethodPost, path, "application/json", ts, []byte(body))
 	return s.Authorization, ts, err
 }
 
