@@ -44,10 +44,11 @@ type hooks struct {
 	// reportError gets a report body's validation error and its code as
 	// sent (a string, valid or not) and returns the error to answer.
 	reportError func(e *reqError, code string) *reqError
-	// errorAnswer changes an error answer before it is written: a is the
+	// errorAnswer returns the error answer to write in place of a, the
 	// faithful one, for code (spec is its catalog entry, msg the message
-	// fail was given, "" for the documented one).
-	errorAnswer func(a *errorAnswer, spec contracts.Spec, code int, msg string)
+	// fail was given, "" for the documented one). By value: a pointer to
+	// fail's answer would move it to the heap on the faithful path too.
+	errorAnswer func(a errorAnswer, spec contracts.Spec, code int, msg string) errorAnswer
 	// writeTimeout gets NewHTTPServer's WriteTimeout and returns the one to
 	// serve s with.
 	writeTimeout func(s *Server, write time.Duration) time.Duration
@@ -64,40 +65,46 @@ func mutants() []mutant {
 	all := contracts.DefaultCatalog().Codes()
 	return []mutant{
 		{Drift{"wrong-code", "a number without its leading plus answers errorCode 40002 instead of 40005 (the rest of the 40005 body unchanged: the published example of erratum 1)", []int{40005}},
-			hooks{errorAnswer: func(a *errorAnswer, spec contracts.Spec, code int, msg string) {
+			hooks{errorAnswer: func(a errorAnswer, spec contracts.Spec, code int, msg string) errorAnswer {
 				if code == 40005 {
 					msg = strings.Join(spec.Messages, " / ")
 					spec.Code = 40002
 				}
 				a.body = driftBody(spec.Status, spec.Code, messageOr(spec, msg))
+				return a
 			}}},
 		{Drift{"code-as-string", `every error body sends errorCode as a JSON string ("40005") instead of a number`, all},
-			hooks{errorAnswer: func(a *errorAnswer, spec contracts.Spec, _ int, msg string) {
+			hooks{errorAnswer: func(a errorAnswer, spec contracts.Spec, _ int, msg string) errorAnswer {
 				a.body = driftBody(spec.Status, strconv.Itoa(spec.Code), messageOr(spec, msg))
+				return a
 			}}},
 		{Drift{"wrong-status-string", `every error body's status names the HTTP reason instead of the documented type ("400 BadRequest" for "400 NumberMissingLeadingPlus")`, all},
-			hooks{errorAnswer: func(a *errorAnswer, spec contracts.Spec, _ int, msg string) {
+			hooks{errorAnswer: func(a errorAnswer, spec contracts.Spec, _ int, msg string) errorAnswer {
 				status := strconv.Itoa(spec.HTTPStatus) + " " + strings.ReplaceAll(http.StatusText(spec.HTTPStatus), " ", "")
 				a.body = driftBody(status, spec.Code, messageOr(spec, msg))
+				return a
 			}}},
 		{Drift{"wrong-http-status", "every error is sent with HTTP 400, and the documented 400 errors with HTTP 422; the bodies are unchanged", all},
-			hooks{errorAnswer: func(a *errorAnswer, spec contracts.Spec, _ int, _ string) {
+			hooks{errorAnswer: func(a errorAnswer, spec contracts.Spec, _ int, _ string) errorAnswer {
 				a.status = http.StatusBadRequest
 				if spec.HTTPStatus == http.StatusBadRequest {
 					a.status = http.StatusUnprocessableEntity
 				}
+				return a
 			}}},
 		{Drift{"html-error-page", `every error is a "gateway" page: HTTP 503, Content-Type text/html, an HTML body`, all},
-			hooks{errorAnswer: func(a *errorAnswer, _ contracts.Spec, _ int, _ string) {
-				*a = errorAnswer{http.StatusServiceUnavailable, []string{"text/html"}, []byte(gatewayPage)}
+			hooks{errorAnswer: func(errorAnswer, contracts.Spec, int, string) errorAnswer {
+				return errorAnswer{http.StatusServiceUnavailable, []string{"text/html"}, []byte(gatewayPage)}
 			}}},
 		{Drift{"no-content-type", "every error body is sent without a Content-Type header", all},
-			hooks{errorAnswer: func(a *errorAnswer, _ contracts.Spec, _ int, _ string) {
+			hooks{errorAnswer: func(a errorAnswer, _ contracts.Spec, _ int, _ string) errorAnswer {
 				a.contentType = nil // nil, not absent: net/http would sniff one
+				return a
 			}}},
 		{Drift{"empty-message", `every error body's message is ""`, all},
-			hooks{errorAnswer: func(a *errorAnswer, spec contracts.Spec, _ int, _ string) {
+			hooks{errorAnswer: func(a errorAnswer, spec contracts.Spec, _ int, _ string) errorAnswer {
 				a.body = driftBody(spec.Status, spec.Code, "")
+				return a
 			}}},
 		{Drift{"accept-bad-signature", "a signature that does not verify is accepted (no 40102)", []int{40102}},
 			hooks{authFailure: func(_ *Server, _ *http.Request, _ []byte, f contracts.AuthFailure, code int) int {

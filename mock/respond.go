@@ -44,7 +44,7 @@ func (s *Server) fail(w http.ResponseWriter, code int, msg string) {
 		a.body = spec.Body(msg)
 	}
 	if s.hooks.errorAnswer != nil {
-		s.hooks.errorAnswer(&a, spec, code, msg)
+		a = s.hooks.errorAnswer(a, spec, code, msg)
 	}
 	w.Header()["Content-Type"] = a.contentType
 	w.WriteHeader(a.status) // net/http adds Content-Length: the body is small
