@@ -43,7 +43,7 @@ type hooks struct {
 	velocityWindow func(window time.Duration) time.Duration
 	// reportError gets a report body's validation error and its code as
 	// sent (a string, valid or not) and returns the error to answer.
-	reportError func(e *reqError, code string) *reqError
+	reportError func(e reqError, code string) reqError
 	// errorAnswer returns the error answer to write in place of a, the
 	// faithful one, for code (spec is its catalog entry, msg the message
 	// fail was given, "" for the documented one). By value: a pointer to
@@ -126,9 +126,9 @@ func mutants() []mutant {
 		{Drift{"no-velocity-limit", "a second start to the same number inside the velocity window is accepted (no 42901)", []int{42901}},
 			hooks{velocityWindow: func(time.Duration) time.Duration { return 0 }}},
 		{Drift{"server-error-on-long-code", "a report code longer than 10 characters answers HTTP 500 with 50000 instead of 40001", []int{40001}},
-			hooks{reportError: func(e *reqError, code string) *reqError {
+			hooks{reportError: func(e reqError, code string) reqError {
 				if e.code == 40001 && utf8.RuneCountInString(code) > maxCodeLen {
-					return &reqError{50000, ""}
+					return reqError{50000, ""}
 				}
 				return e
 			}}},
@@ -207,7 +207,7 @@ func driftBody(status string, code any, msg string) []byte {
 // drift's check, with the contracts package's signing. A repeated
 // x-timestamp or Content-Type has no "as sent": not signed.
 func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
-	if repeated(r.Header, contracts.HeaderTimestamp) || repeated(r.Header, headerContentType) {
+	if repeated(r.Header, headerTimestamp) || repeated(r.Header, headerContentType) {
 		return false
 	}
 	auth, err := contracts.ParseAuthorization(r.Header.Get(headerAuthorization))

@@ -9,17 +9,6 @@ import (
 
 const contentTypeJSON = "application/json"
 
-// errorBodies holds the documented body of each code, computed once.
-type errorBodies map[int][]byte
-
-func newErrorBodies(cat *contracts.Catalog) errorBodies {
-	b := make(errorBodies, len(cat.Errors))
-	for _, s := range cat.Errors {
-		b[s.Code] = s.Body("")
-	}
-	return b
-}
-
 // errorAnswer is an error response about to be written.
 type errorAnswer struct {
 	status int
@@ -29,22 +18,34 @@ type errorAnswer struct {
 	body        []byte
 }
 
+// errorAnswers holds the documented answer of each code, encoded once: an
+// error answer costs a map lookup and no encoding.
+type errorAnswers map[int]errorAnswer
+
+func newErrorAnswers(cat *contracts.Catalog, contentType []string) errorAnswers {
+	a := make(errorAnswers, len(cat.Errors))
+	for _, s := range cat.Errors {
+		a[s.Code] = errorAnswer{status: s.HTTPStatus, contentType: contentType, body: s.Body("")}
+	}
+	return a
+}
+
 // fail answers the documented error code with the documented message, or
 // with msg when it is not empty (40002 names the missing parameter).
 func (s *Server) fail(w http.ResponseWriter, code int, msg string) {
-	spec, ok := s.cfg.Catalog.Lookup(code)
+	a, ok := s.answers[code]
 	if !ok { // New checked the codes the mock answers; a magic code is in the catalog by definition
-		spec, _ = s.cfg.Catalog.Lookup(50000)
-		msg = ""
+		code, msg = 50000, ""
+		a = s.answers[code]
 	}
-	a := errorAnswer{status: spec.HTTPStatus, contentType: s.contentType}
-	if msg == "" {
-		a.body = s.bodies[code]
-	} else {
-		a.body = spec.Body(msg)
-	}
-	if s.hooks.errorAnswer != nil {
-		a = s.hooks.errorAnswer(a, spec, code, msg)
+	if msg != "" || s.hooks.errorAnswer != nil {
+		spec, _ := s.cfg.Catalog.Lookup(code)
+		if msg != "" {
+			a.body = spec.Body(msg)
+		}
+		if s.hooks.errorAnswer != nil {
+			a = s.hooks.errorAnswer(a, spec, code, msg)
+		}
 	}
 	w.Header()["Content-Type"] = a.contentType
 	w.WriteHeader(a.status) // net/http adds Content-Length: the body is small

@@ -17,7 +17,7 @@ import (
 type Server struct {
 	cfg      Config
 	verifier contracts.Verifier
-	bodies   errorBodies
+	answers  errorAnswers
 	state    *store
 	// hooks are the drift mutant's, none for the faithful mock.
 	hooks hooks
@@ -36,10 +36,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:         cfg,
 		verifier:    contracts.Verifier{Credentials: cfg.Credentials, MaxSkew: cfg.MaxSkew, Now: cfg.Now},
-		bodies:      newErrorBodies(cfg.Catalog),
 		state:       newStore(cfg.MaxEntries),
 		contentType: []string{contentTypeJSON},
 	}
+	s.answers = newErrorAnswers(cfg.Catalog, s.contentType)
 	if m, ok := mutantByName(cfg.Drift); ok {
 		s.hooks = m.hooks
 	}
@@ -53,7 +53,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, e := readBody(r)
-	if e != nil {
+	if e.code != 0 {
 		s.fail(w, e.code, e.msg)
 		return
 	}
@@ -70,7 +70,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
-		if e := checkContentType(r.Header.Values(headerContentType)); e != nil {
+		if e := checkContentType(r.Header[headerContentType]); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -85,7 +85,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case opStatusByReference:
 		s.status(w, s.state.reference, m.param)
 	case opStatusByIdentity:
-		if e := s.checkPathNumber(m.param); e != nil {
+		if e := s.checkPathNumber(m.param); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -94,9 +94,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads at most MaxBodyBytes; a longer body is 40003.
-func readBody(r *http.Request) ([]byte, *reqError) {
+func readBody(r *http.Request) ([]byte, reqError) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
+		return nil, reqError{}
 	}
 	size := 512
 	if r.ContentLength > 0 && r.ContentLength <= MaxBodyBytes {
@@ -107,13 +107,13 @@ func readBody(r *http.Request) ([]byte, *reqError) {
 		n, err := r.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if len(buf) > MaxBodyBytes {
-			return nil, &reqError{40003, fmt.Sprintf("Request body is larger than %d bytes.", MaxBodyBytes)}
+			return nil, reqError{40003, fmt.Sprintf("Request body is larger than %d bytes.", MaxBodyBytes)}
 		}
 		if errors.Is(err, io.EOF) {
-			return buf, nil
+			return buf, reqError{}
 		}
 		if err != nil {
-			return nil, &reqError{40003, "Request body could not be read."}
+			return nil, reqError{40003, "Request body could not be read."}
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -166,7 +166,7 @@ func authCode(f contracts.AuthFailure) int {
 // allowed) on a request with a body. Two Content-Type lines are refused
 // even when they agree: which one a proxy or the API would read is not
 // defined.
-func checkContentType(values []string) *reqError {
+func checkContentType(values []string) reqError {
 	if len(values) > 1 {
 		return invalid("Content-Type is sent more than once; want one application/json.")
 	}
@@ -175,13 +175,13 @@ func checkContentType(values []string) *reqError {
 		ct = values[0]
 	}
 	if ct == contentTypeJSON {
-		return nil
+		return reqError{}
 	}
 	if ct == "" {
 		return invalid("Content-Type is missing; want application/json.")
 	}
 	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == contentTypeJSON {
-		return nil
+		return reqError{}
 	}
 	if !utf8.ValidString(ct) {
 		ct = "(not UTF-8)"
@@ -191,7 +191,7 @@ func checkContentType(values []string) *reqError {
 
 func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 	req, e := parseStart(body)
-	if e != nil {
+	if e.code != 0 {
 		s.fail(w, e.code, e.msg)
 		return
 	}
@@ -213,7 +213,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 
 func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 	req, code, e := parseReport(body)
-	if e != nil {
+	if e.code != 0 {
 		if s.hooks.reportError != nil {
 			e = s.hooks.reportError(e, code)
 		}
@@ -225,7 +225,7 @@ func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 	if m.op == opReportByID {
 		v, found = s.state.reportID(m.param, req)
 	} else {
-		if e := s.checkPathNumber(m.param); e != nil {
+		if e := s.checkPathNumber(m.param); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -241,14 +241,14 @@ func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 // checkPathNumber judges the number in a path: 40005 and 40003 as in a
 // body, then the magic number of a server-side code (capacity, outages),
 // which any operation may meet.
-func (s *Server) checkPathNumber(n string) *reqError {
-	if e := checkNumber(n); e != nil {
+func (s *Server) checkPathNumber(n string) reqError {
+	if e := checkNumber(n); e.code != 0 {
 		return e
 	}
 	if spec, ok := s.cfg.Catalog.ByMagic(n); ok && spec.Trigger == contracts.TriggerServer {
-		return &reqError{spec.Code, ""}
+		return reqError{spec.Code, ""}
 	}
-	return nil
+	return reqError{}
 }
 
 func (s *Server) status(w http.ResponseWriter, lookup func(string) (verification, bool), key string) {
