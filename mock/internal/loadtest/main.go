@@ -163,12 +163,34 @@ func (s *server) memory() (rss, peak int) {
 	return rss, peak
 }
 
+// cpu reads the child's CPU time so far, user and system, from
+// /proc/PID/stat (0 where there is none). Unlike req/s it hardly depends
+// on what else the machine runs: the server's own cost per request.
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(s.cmd.Process.Pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	// the fields after the command name, which is in parentheses and may hold spaces
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is the unit of /proc/PID/stat's times (USER_HZ, 100 on Linux).
+const clockTicks = 100
+
 // result is one measurement.
 type result struct {
 	reqs     int
 	rps      float64
 	p50, p99 time.Duration
-	bad      int // answers other than HTTP 400, or transport errors
+	bad      int           // answers other than HTTP 400, or transport errors
+	cpu      time.Duration // the server's CPU time per request
 }
 
 func run(gen string, dur time.Duration, conns, threads, rounds, maxReq int) error {
@@ -203,6 +225,7 @@ func run(gen string, dur time.Duration, conns, threads, rounds, maxReq int) erro
 			s := servers[kind]
 			var r result
 			var err error
+			cpu0 := s.cpu()
 			if gen == "wrk" {
 				r, err = runWrk(wrk, s.url, dur, conns, threads)
 			} else {
@@ -211,9 +234,12 @@ func run(gen string, dur time.Duration, conns, threads, rounds, maxReq int) erro
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", kind, round+1, err)
 			}
+			if r.reqs > 0 {
+				r.cpu = (s.cpu() - cpu0) / time.Duration(r.reqs)
+			}
 			rss, _ := s.memory()
-			fmt.Printf("  round %d %-4s %9d requests %9.0f req/s  p50 %-9s p99 %-9s RSS %d MiB  not-400 %d\n",
-				round+1, kind, r.reqs, r.rps, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), rss>>10, r.bad)
+			fmt.Printf("  round %d %-4s %9d requests %9.0f req/s  p50 %-9s p99 %-9s CPU %5.1f µs/req  RSS %d MiB  not-400 %d\n",
+				round+1, kind, r.reqs, r.rps, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), micros(r.cpu), rss>>10, r.bad)
 			all[kind] = append(all[kind], r)
 		}
 	}
@@ -230,6 +256,11 @@ func run(gen string, dur time.Duration, conns, threads, rounds, maxReq int) erro
 	fmt.Printf("| bare net/http, canned body | %.0f | %s | %d MiB |\n", b.rps, b.p99.Round(time.Microsecond), barePeak>>10)
 	fmt.Printf("\nmock/bare throughput: %.0f%% of the medians, %.0f%% median of the rounds' ratios (goal >= 90%%); mock p99 %s (goal <= 10ms); mock peak RSS %d MiB (goal <= 50 MiB)\n",
 		100*m.rps/b.rps, 100*ratios[len(ratios)/2], m.p99.Round(time.Microsecond), mockPeak>>10)
+	mc, bc := medianCPU(all["mock"]), medianCPU(all["bare"])
+	if mc > 0 {
+		fmt.Printf("server CPU per request (median): mock %.1f µs, bare %.1f µs: bare/mock %.0f%%, the throughput ratio of servers that had the cores to themselves\n",
+			micros(mc), micros(bc), 100*float64(bc)/float64(mc))
+	}
 	for kind, rs := range all {
 		for _, r := range rs {
 			if r.bad > 0 {
@@ -285,3 +316,15 @@ func preflight(base string) error {
 	}
 	return nil
 }
+
+// medianCPU is the median of the measurements' CPU time per request.
+func medianCPU(rs []result) time.Duration {
+	c := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		c[i] = r.cpu
+	}
+	slices.Sort(c)
+	return c[len(c)/2]
+}
+
+func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
