@@ -18,6 +18,7 @@ type Server struct {
 	cfg      Config
 	verifier contracts.Verifier
 	answers  errorAnswers
+	magic    map[string]magicNumber
 	state    *store
 	// hooks are the drift mutant's, none for the faithful mock.
 	hooks hooks
@@ -40,6 +41,7 @@ func New(cfg Config) (*Server, error) {
 		contentType: []string{contentTypeJSON},
 	}
 	s.answers = newErrorAnswers(cfg.Catalog, s.contentType)
+	s.magic = newMagicNumbers(cfg.Catalog)
 	if m, ok := mutantByName(cfg.Drift); ok {
 		s.hooks = m.hooks
 	}
@@ -195,8 +197,8 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 		s.fail(w, e.code, e.msg)
 		return
 	}
-	if spec, ok := s.cfg.Catalog.ByMagic(req.endpoint); ok {
-		s.fail(w, spec.Code, "")
+	if mn, ok := s.magic[req.endpoint]; ok {
+		s.fail(w, mn.code, "")
 		return
 	}
 	window := s.cfg.VelocityWindow
@@ -245,8 +247,8 @@ func (s *Server) checkPathNumber(n string) reqError {
 	if e := checkNumber(n); e.code != 0 {
 		return e
 	}
-	if spec, ok := s.cfg.Catalog.ByMagic(n); ok && spec.Trigger == contracts.TriggerServer {
-		return reqError{spec.Code, ""}
+	if mn, ok := s.magic[n]; ok && mn.server {
+		return reqError{mn.code, ""}
 	}
 	return reqError{}
 }
@@ -258,6 +260,24 @@ func (s *Server) status(w http.ResponseWriter, lookup func(string) (verification
 		return
 	}
 	s.ok(w, newStatusResponse(v))
+}
+
+// magicNumber is what a catalog magic number answers.
+type magicNumber struct {
+	code   int
+	server bool // trigger "server": any operation on the number meets it
+}
+
+// newMagicNumbers maps each magic number of cat to its code, once: the
+// catalog's ByMagic scans (and copies) every entry, on every start.
+func newMagicNumbers(cat *contracts.Catalog) map[string]magicNumber {
+	m := make(map[string]magicNumber)
+	for _, spec := range cat.Errors {
+		if _, seen := m[spec.Magic]; spec.Magic != "" && !seen { // the first, as ByMagic
+			m[spec.Magic] = magicNumber{spec.Code, spec.Trigger == contracts.TriggerServer}
+		}
+	}
+	return m
 }
 
 // linkBase is the scheme and host the request was sent to, for _links.
