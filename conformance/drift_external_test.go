@@ -40,7 +40,7 @@ func runAgainst(t *testing.T, h http.Handler, policy conformance.Policy, perFami
 	}
 	return runCases(t, func(i int, c conformance.Case) (conformance.Doer, func()) {
 		return pm.doer(client, i, c)
-	}, conformance.Target{BaseURL: "http://127.0.0.1:8080", Credentials: mock.DefaultCredentials}, cases, policy, 2)
+	}, conformance.Target{BaseURL: "http://127.0.0.1:8080", Credentials: mock.DefaultCredentials()}, cases, policy, 2)
 }
 
 // focus draws many cases of the families that meet the codes a mutant
@@ -222,7 +222,7 @@ func TestSlowDriftIsATransportTimeout(t *testing.T) {
 	require.True(t, ok)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	_, err = conformance.Send(ctx, srv.Client(), conformance.Target{BaseURL: srv.URL, Credentials: mock.DefaultCredentials}, conformance.DrawOne(fam, 1))
+	_, err = conformance.Send(ctx, srv.Client(), conformance.Target{BaseURL: srv.URL, Credentials: mock.DefaultCredentials()}, conformance.DrawOne(fam, 1))
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
 }

@@ -134,7 +134,7 @@ func (d caseDoer) Do(req *http.Request) (*http.Response, error) {
 func mockConfig(drift string) mock.Config {
 	return mock.Config{
 		Catalog:     contracts.DefaultCatalog(),
-		Credentials: []contracts.Credentials{mock.DefaultCredentials},
+		Credentials: []contracts.Credentials{mock.DefaultCredentials()},
 		Drift:       drift,
 	}
 }
@@ -250,7 +250,7 @@ func TestMockPassesTheOracle(t *testing.T) {
 
 	cases := drawAll(conformance.Families(conformance.Options{Magic: true, StartBase: true}), 20260301, n)
 	require.Len(t, cases, n)
-	target := conformance.Target{BaseURL: "http://127.0.0.1:8080", Credentials: mock.DefaultCredentials}
+	target := conformance.Target{BaseURL: "http://127.0.0.1:8080", Credentials: mock.DefaultCredentials()}
 	start := time.Now()
 	out := runCases(t, func(i int, c conformance.Case) (conformance.Doer, func()) {
 		return pm.doer(client, i, c)
@@ -275,7 +275,7 @@ func TestMockSharedState(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	cases := drawAll(conformance.Families(conformance.Options{Magic: true, StartBase: true}), 7, 1000)
 	out := runCases(t, func(int, conformance.Case) (conformance.Doer, func()) { return client, func() {} },
-		conformance.Target{BaseURL: run.URL, Credentials: mock.DefaultCredentials}, cases, conformance.PolicyDefault, 4)
+		conformance.Target{BaseURL: run.URL, Credentials: mock.DefaultCredentials()}, cases, conformance.PolicyDefault, 4)
 	t.Logf("%d cases: %d violations, %d inconclusive, %d setup errors", out.sent, len(out.violations), out.inconclusive, len(out.setupErrors))
 	assert.Empty(t, out.violations, "\n%s", summarize(out.violations, 30))
 	assert.Less(t, out.inconclusive+len(out.setupErrors), len(cases)/10, "few cases meet another's velocity limit")

@@ -149,7 +149,7 @@ func TestStatefulContract(t *testing.T) {
 		defer pm.done(id)
 		m := &verificationMachine{
 			t: t, doer: caseDoer{srv.Client(), id},
-			target: conformance.Target{BaseURL: srv.URL, Credentials: mock.DefaultCredentials},
+			target: conformance.Target{BaseURL: srv.URL, Credentials: mock.DefaultCredentials()},
 			ids:    map[string]string{},
 		}
 		rt.Repeat(rapid.StateMachineActions(m))

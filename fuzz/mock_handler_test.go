@@ -49,7 +49,7 @@ func FuzzMockHandler(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, ok := fuzzRequest(t, method, path, headers, body, auth, mock.DefaultCredentials)
+		req, ok := fuzzRequest(t, method, path, headers, body, auth, mock.DefaultCredentials())
 		if !ok {
 			return
 		}

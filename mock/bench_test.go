@@ -18,7 +18,7 @@ func benchRequest(b *testing.B, now time.Time) (*http.Request, []byte) {
 	body := []byte(`{"identity":{"type":"number","endpoint":"447700900123"},"method":"sms"}`)
 	req := httptest.NewRequest(http.MethodPost, pathStart, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if err := contracts.SignRequest(req, body, DefaultCredentials, now); err != nil {
+	if err := contracts.SignRequest(req, body, DefaultCredentials(), now); err != nil {
 		b.Fatal(err)
 	}
 	return req, body

@@ -7,13 +7,19 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 )
 
-// DefaultCredentials are the application key and secret the mock accepts
-// when Config.Credentials is nil. They are public test data (printed by
-// `vcheck serve`), never valid against the real API.
-var DefaultCredentials = contracts.Credentials{
-	Key:    "vcheck-test-key",
-	Secret: contracts.NewSecret("dmNoZWNrIG1vY2sgb25seQ=="), // base64("vcheck mock only")
+// DefaultCredentials returns the application key and secret the mock
+// accepts when Config.Credentials is nil. They are public test data
+// (printed by `vcheck serve`), never valid against the real API. Each call
+// returns a value of its own: a caller that changes it changes nothing that
+// the mock or another caller sees.
+func DefaultCredentials() contracts.Credentials {
+	return contracts.Credentials{Key: defaultKey, Secret: contracts.NewSecret(defaultSecret)}
 }
+
+const (
+	defaultKey    = "vcheck-test-key"
+	defaultSecret = "dmNoZWNrIG1vY2sgb25seQ==" // base64("vcheck mock only")
+)
 
 // The defaults of Config's zero fields.
 const (
@@ -44,7 +50,7 @@ type Config struct {
 	// It must hold every code the mock answers (the 21 of the embedded one).
 	Catalog *contracts.Catalog
 	// Credentials are the applications the mock knows; nil means
-	// []contracts.Credentials{DefaultCredentials}.
+	// []contracts.Credentials{DefaultCredentials()}.
 	Credentials []contracts.Credentials
 	// MaxSkew bounds |x-timestamp - now|; 0 means contracts.DefaultMaxSkew.
 	MaxSkew time.Duration
@@ -75,7 +81,7 @@ func (c Config) withDefaults() (Config, error) {
 		}
 	}
 	if c.Credentials == nil {
-		c.Credentials = []contracts.Credentials{DefaultCredentials}
+		c.Credentials = []contracts.Credentials{DefaultCredentials()}
 	}
 	if len(c.Credentials) == 0 {
 		return c, fmt.Errorf("mock config: Credentials: empty; nil means DefaultCredentials")
@@ -114,7 +120,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	if c.Drift != "" {
-		if _, ok := driftByName(c.Drift); !ok {
+		if _, ok := mutantByName(c.Drift); !ok {
 			return c, fmt.Errorf("mock config: Drift: unknown drift %q; want one of %s", c.Drift, driftNames())
 		}
 	}

@@ -47,6 +47,16 @@
 // a CLI ending in Code for flashcall) answers status SUCCESSFUL, any other
 // well-formed code status FAIL (200: the API reports a wrong code that way).
 //
+// # Drift mutants
+//
+// A drift mutant (Config.Drift, Drifts) is the faithful mock with a few
+// named hooks filled in: before the request, after a failed
+// authentication, the velocity window, a report's validation error, the
+// error answer about to be written and the HTTP server's write timeout.
+// The faithful mock has no hooks, so its path reads without mutants and
+// pays a nil check at each; every mutant is one entry in drift.go's
+// mutants, and a new one is a change to that file alone.
+//
 // It imports contracts, fixtures, the standard library and httpmock. It
 // never imports conformance or runner: the mock decides what to answer, the
 // oracle decides what was owed, each from the documentation.

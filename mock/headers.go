@@ -13,14 +13,21 @@ import (
 // first, so a request with two lines would be judged on one of them while a
 // proxy or the real API may read the other, or both joined by a comma. The
 // mock takes neither: a repeated header is refused (see authenticate).
+//
+// They are spelled canonically (TestHeaderNamesAreCanonical), as net/http
+// stores a request's header names, so that they index the map directly:
+// Header.Values would canonicalise the name on every call, and allocate
+// for x-timestamp, which contracts spells in lower case.
 const (
 	headerAuthorization = "Authorization"
 	headerContentType   = "Content-Type"
+	headerTimestamp     = "X-Timestamp" // contracts.HeaderTimestamp
 )
 
-// repeated reports whether h carries name on more than one line.
+// repeated reports whether h carries name, a canonical header name, on more
+// than one line.
 func repeated(h http.Header, name string) bool {
-	return len(h.Values(name)) > 1
+	return len(h[name]) > 1
 }
 
 // timestampFailures are Verify's failures at the x-timestamp step;
@@ -41,6 +48,10 @@ var (
 // nothing and reads no x-timestamp: its repeated Content-Type is left to
 // the Content-Type check (40003).
 func ambiguousSignedHeaders(r *http.Request, err error) error {
+	repeatedTimestamp, repeatedContentType := repeated(r.Header, headerTimestamp), repeated(r.Header, headerContentType)
+	if !repeatedTimestamp && !repeatedContentType {
+		return err // the common case, judged without parsing Authorization again
+	}
 	if err != nil && !isFailure(err, pastKeyFailures...) {
 		return err
 	}
@@ -49,9 +60,9 @@ func ambiguousSignedHeaders(r *http.Request, err error) error {
 		return err
 	}
 	switch {
-	case repeated(r.Header, contracts.HeaderTimestamp):
+	case repeatedTimestamp:
 		return &contracts.AuthError{Failure: contracts.FailureInvalidTimestamp, Detail: "x-timestamp is sent more than once"}
-	case repeated(r.Header, headerContentType) && !isFailure(err, timestampFailures...):
+	case repeatedContentType && !isFailure(err, timestampFailures...):
 		return &contracts.AuthError{Failure: contracts.FailureSignatureMismatch, Detail: "Content-Type is sent more than once, so the signed string is undefined"}
 	}
 	return err

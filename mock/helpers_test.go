@@ -36,7 +36,7 @@ func serve(t testing.TB, cfg mock.Config) api {
 		cancel()
 		_ = r.Close()
 	})
-	cred := mock.DefaultCredentials
+	cred := mock.DefaultCredentials()
 	if len(cfg.Credentials) > 0 {
 		cred = cfg.Credentials[0]
 	}

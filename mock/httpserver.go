@@ -26,8 +26,8 @@ const (
 // so that the late answer still gets written.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	write := WriteTimeout
-	if s, ok := h.(*Server); ok && s.cfg.Drift == driftSlow {
-		write = max(write, s.cfg.SlowDelay+WriteTimeout)
+	if s, ok := h.(*Server); ok && s.hooks.writeTimeout != nil {
+		write = s.hooks.writeTimeout(s, write)
 	}
 	return &http.Server{
 		Addr:              addr,

@@ -54,8 +54,8 @@ func drivePython(t *testing.T, ctx context.Context, py, origin string, steps ...
 	// The secret travels in the environment, never in argv (ps shows argv).
 	cmd.Env = append(os.Environ(),
 		"VCHECK_ORIGIN="+origin,
-		"VCHECK_KEY="+mock.DefaultCredentials.Key,
-		"VCHECK_SECRET="+mock.DefaultCredentials.Secret.Reveal(),
+		"VCHECK_KEY="+mock.DefaultCredentials().Key,
+		"VCHECK_SECRET="+mock.DefaultCredentials().Secret.Reveal(),
 		"VCHECK_CODE="+mock.Code,
 		"PYTHONDONTWRITEBYTECODE=1",
 	)
@@ -189,7 +189,7 @@ func TestPythonSDKInterop_throughProxy(t *testing.T) {
 	defer cancel()
 	m, err := mock.New(mock.Config{})
 	require.NoError(t, err)
-	p, err := proxy.New(proxy.Config{Handler: m, Credentials: []contracts.Credentials{mock.DefaultCredentials}, Seed: 1})
+	p, err := proxy.New(proxy.Config{Handler: m, Credentials: []contracts.Credentials{mock.DefaultCredentials()}, Seed: 1})
 	require.NoError(t, err)
 	defer p.Close()
 	rule, err := proxy.ParseRule("GET /verification/v1/verifications/id/* => sinch(50300)")

@@ -58,8 +58,8 @@ func TestNodeSDKInterop(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"VCHECK_URL="+r.URL,
-		"VCHECK_KEY="+mock.DefaultCredentials.Key,
-		"VCHECK_SECRET="+mock.DefaultCredentials.Secret.Reveal(),
+		"VCHECK_KEY="+mock.DefaultCredentials().Key,
+		"VCHECK_SECRET="+mock.DefaultCredentials().Secret.Reveal(),
 		"VCHECK_CODE="+mock.Code,
 		"VCHECK_MAGIC="+string(magicJSON),
 		"NO_COLOR=1",

@@ -28,7 +28,7 @@ func TestRegisterResponders(t *testing.T) {
 		req, err := http.NewRequest(method, sinchURL+path, strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", "application/json")
-		require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials, time.Now()))
+		require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials(), time.Now()))
 		resp, err := client.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()

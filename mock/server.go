@@ -1,13 +1,11 @@
 package mock
 
 import (
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"time"
 	"unicode/utf8"
 
 	"github.com/vcheck/vcheck/contracts"
@@ -19,8 +17,11 @@ import (
 type Server struct {
 	cfg      Config
 	verifier contracts.Verifier
-	bodies   errorBodies
+	answers  errorAnswers
+	magic    map[string]magicNumber
 	state    *store
+	// hooks are the drift mutant's, none for the faithful mock.
+	hooks hooks
 	// contentType is the header value of every answer, shared: net/http
 	// only reads it.
 	contentType []string
@@ -33,29 +34,28 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		cfg:         cfg,
 		verifier:    contracts.Verifier{Credentials: cfg.Credentials, MaxSkew: cfg.MaxSkew, Now: cfg.Now},
-		bodies:      newErrorBodies(cfg.Catalog),
 		state:       newStore(cfg.MaxEntries),
 		contentType: []string{contentTypeJSON},
-	}, nil
+	}
+	s.answers = newErrorAnswers(cfg.Catalog, s.contentType)
+	s.magic = newMagicNumbers(cfg.Catalog)
+	if m, ok := mutantByName(cfg.Drift); ok {
+		s.hooks = m.hooks
+	}
+	return s, nil
 }
 
 // ServeHTTP answers one request; see the package documentation for the
 // order of the checks.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Drift == driftSlow {
-		t := time.NewTimer(s.cfg.SlowDelay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return // the client is gone
-		}
+	if s.hooks.before != nil && !s.hooks.before(s, r) {
+		return
 	}
 	body, e := readBody(r)
-	if e != nil {
+	if e.code != 0 {
 		s.fail(w, e.code, e.msg)
 		return
 	}
@@ -72,7 +72,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
-		if e := checkContentType(r.Header.Values(headerContentType)); e != nil {
+		if e := checkContentType(r.Header[headerContentType]); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -87,7 +87,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case opStatusByReference:
 		s.status(w, s.state.reference, m.param)
 	case opStatusByIdentity:
-		if e := s.checkPathNumber(m.param); e != nil {
+		if e := s.checkPathNumber(m.param); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -96,9 +96,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads at most MaxBodyBytes; a longer body is 40003.
-func readBody(r *http.Request) ([]byte, *reqError) {
+func readBody(r *http.Request) ([]byte, reqError) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
+		return nil, reqError{}
 	}
 	size := 512
 	if r.ContentLength > 0 && r.ContentLength <= MaxBodyBytes {
@@ -109,13 +109,13 @@ func readBody(r *http.Request) ([]byte, *reqError) {
 		n, err := r.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if len(buf) > MaxBodyBytes {
-			return nil, &reqError{40003, fmt.Sprintf("Request body is larger than %d bytes.", MaxBodyBytes)}
+			return nil, reqError{40003, fmt.Sprintf("Request body is larger than %d bytes.", MaxBodyBytes)}
 		}
 		if errors.Is(err, io.EOF) {
-			return buf, nil
+			return buf, reqError{}
 		}
 		if err != nil {
-			return nil, &reqError{40003, "Request body could not be read."}
+			return nil, reqError{40003, "Request body could not be read."}
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -140,7 +140,16 @@ func (s *Server) authenticate(r *http.Request, body []byte) int {
 	if !errors.As(err, &ae) {
 		return 40100
 	}
-	switch ae.Failure {
+	code := authCode(ae.Failure)
+	if s.hooks.authFailure != nil {
+		code = s.hooks.authFailure(s, r, body, ae.Failure, code)
+	}
+	return code
+}
+
+// authCode is the documented code of a Verify failure.
+func authCode(f contracts.AuthFailure) int {
+	switch f {
 	case contracts.FailureNoAuthorization:
 		return 40104
 	case contracts.FailureMalformed:
@@ -148,57 +157,18 @@ func (s *Server) authenticate(r *http.Request, body []byte) int {
 	case contracts.FailureUnknownKey, contracts.FailureBadBasic:
 		return 40107
 	case contracts.FailureNoTimestamp, contracts.FailureInvalidTimestamp, contracts.FailureSkewedTimestamp:
-		if s.cfg.Drift == driftIgnoreTimestamp {
-			if s.signedAsSent(r, body) {
-				return 0
-			}
-			return 40102
-		}
 		return 40101
 	case contracts.FailureSignatureMismatch:
-		if s.cfg.Drift == driftAcceptBadSig {
-			return 0
-		}
 		return 40102
 	}
 	return 40100
-}
-
-// signedAsSent reports whether the Application signature covers the request
-// with its x-timestamp as sent, whatever that is: the ignore-timestamp
-// drift's check, with the contracts package's signing. A repeated
-// x-timestamp or Content-Type has no "as sent": not signed.
-func (s *Server) signedAsSent(r *http.Request, body []byte) bool {
-	if repeated(r.Header, contracts.HeaderTimestamp) || repeated(r.Header, headerContentType) {
-		return false
-	}
-	auth, err := contracts.ParseAuthorization(r.Header.Get(headerAuthorization))
-	if err != nil || auth.Scheme != contracts.SchemeApplication {
-		return false
-	}
-	for _, cred := range s.cfg.Credentials {
-		if cred.Key != auth.Key {
-			continue
-		}
-		forms := []string{r.URL.Path, r.URL.EscapedPath()}
-		if r.URL.RawQuery != "" {
-			forms = append(forms, r.URL.Path+"?"+r.URL.RawQuery, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
-		}
-		for _, path := range forms {
-			signed, err := contracts.Sign(cred, r.Method, path, r.Header.Get(headerContentType), r.Header.Get(contracts.HeaderTimestamp), body)
-			if err == nil && hmac.Equal([]byte(signed.Signature), []byte(auth.Signature)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // checkContentType wants one application/json (parameters such as charset
 // allowed) on a request with a body. Two Content-Type lines are refused
 // even when they agree: which one a proxy or the API would read is not
 // defined.
-func checkContentType(values []string) *reqError {
+func checkContentType(values []string) reqError {
 	if len(values) > 1 {
 		return invalid("Content-Type is sent more than once; want one application/json.")
 	}
@@ -207,13 +177,13 @@ func checkContentType(values []string) *reqError {
 		ct = values[0]
 	}
 	if ct == contentTypeJSON {
-		return nil
+		return reqError{}
 	}
 	if ct == "" {
 		return invalid("Content-Type is missing; want application/json.")
 	}
 	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == contentTypeJSON {
-		return nil
+		return reqError{}
 	}
 	if !utf8.ValidString(ct) {
 		ct = "(not UTF-8)"
@@ -223,17 +193,17 @@ func checkContentType(values []string) *reqError {
 
 func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 	req, e := parseStart(body)
-	if e != nil {
+	if e.code != 0 {
 		s.fail(w, e.code, e.msg)
 		return
 	}
-	if spec, ok := s.cfg.Catalog.ByMagic(req.endpoint); ok {
-		s.fail(w, spec.Code, "")
+	if mn, ok := s.magic[req.endpoint]; ok {
+		s.fail(w, mn.code, "")
 		return
 	}
 	window := s.cfg.VelocityWindow
-	if s.cfg.Drift == driftNoVelocityLimit {
-		window = 0
+	if s.hooks.velocityWindow != nil {
+		window = s.hooks.velocityWindow(window)
 	}
 	v, code := s.state.start(req, s.cfg.Now(), window)
 	if code != 0 {
@@ -245,10 +215,9 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, body []byte) {
 
 func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 	req, code, e := parseReport(body)
-	if e != nil {
-		if s.cfg.Drift == driftServerErrorLong && e.code == 40001 && utf8.RuneCountInString(code) > maxCodeLen {
-			s.fail(w, 50000, "")
-			return
+	if e.code != 0 {
+		if s.hooks.reportError != nil {
+			e = s.hooks.reportError(e, code)
 		}
 		s.fail(w, e.code, e.msg)
 		return
@@ -258,7 +227,7 @@ func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 	if m.op == opReportByID {
 		v, found = s.state.reportID(m.param, req)
 	} else {
-		if e := s.checkPathNumber(m.param); e != nil {
+		if e := s.checkPathNumber(m.param); e.code != 0 {
 			s.fail(w, e.code, e.msg)
 			return
 		}
@@ -274,14 +243,14 @@ func (s *Server) report(w http.ResponseWriter, m match, body []byte) {
 // checkPathNumber judges the number in a path: 40005 and 40003 as in a
 // body, then the magic number of a server-side code (capacity, outages),
 // which any operation may meet.
-func (s *Server) checkPathNumber(n string) *reqError {
-	if e := checkNumber(n); e != nil {
+func (s *Server) checkPathNumber(n string) reqError {
+	if e := checkNumber(n); e.code != 0 {
 		return e
 	}
-	if spec, ok := s.cfg.Catalog.ByMagic(n); ok && spec.Trigger == contracts.TriggerServer {
-		return &reqError{spec.Code, ""}
+	if mn, ok := s.magic[n]; ok && mn.server {
+		return reqError{mn.code, ""}
 	}
-	return nil
+	return reqError{}
 }
 
 func (s *Server) status(w http.ResponseWriter, lookup func(string) (verification, bool), key string) {
@@ -291,6 +260,24 @@ func (s *Server) status(w http.ResponseWriter, lookup func(string) (verification
 		return
 	}
 	s.ok(w, newStatusResponse(v))
+}
+
+// magicNumber is what a catalog magic number answers.
+type magicNumber struct {
+	code   int
+	server bool // trigger "server": any operation on the number meets it
+}
+
+// newMagicNumbers maps each magic number of cat to its code, once: the
+// catalog's ByMagic scans (and copies) every entry, on every start.
+func newMagicNumbers(cat *contracts.Catalog) map[string]magicNumber {
+	m := make(map[string]magicNumber)
+	for _, spec := range cat.Errors() {
+		if _, seen := m[spec.Magic]; spec.Magic != "" && !seen { // the first, as ByMagic
+			m[spec.Magic] = magicNumber{spec.Code, spec.Trigger == contracts.TriggerServer}
+		}
+	}
+	return m
 }
 
 // linkBase is the scheme and host the request was sent to, for _links.

@@ -21,7 +21,7 @@ func startDirect(t testing.TB, s *Server, number, reference string, now time.Tim
 	body := fmt.Sprintf(`{"identity":{"type":"number","endpoint":%q},"method":"sms","reference":%q}`, number, reference)
 	req := httptest.NewRequest(http.MethodPost, pathStart, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if err := contracts.SignRequest(req, []byte(body), DefaultCredentials, now); err != nil {
+	if err := contracts.SignRequest(req, []byte(body), DefaultCredentials(), now); err != nil {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
@@ -95,7 +95,7 @@ func TestConcurrentUse(t *testing.T) {
 	do := func(method, path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		if err := contracts.SignRequest(req, []byte(body), DefaultCredentials, time.Now()); err != nil {
+		if err := contracts.SignRequest(req, []byte(body), DefaultCredentials(), time.Now()); err != nil {
 			t.Error(err)
 		}
 		rec := httptest.NewRecorder()

@@ -74,30 +74,32 @@ func (m method) reportKeys() []string {
 const methodList = "sms, flashcall, callout, seamless, whatsapp"
 
 // reqError is a request the mock refuses: a documented code and the
-// message to send with it ("" for the documented one).
+// message to send with it ("" for the documented one). The zero value, code
+// 0, is no refusal; a value, not a pointer, so that refusing costs no
+// allocation.
 type reqError struct {
 	code int
 	msg  string
 }
 
-func missing(name string) *reqError {
-	return &reqError{40002, name + " parameter is missing."}
+func missing(name string) reqError {
+	return reqError{40002, name + " parameter is missing."}
 }
 
-func invalid(format string, args ...any) *reqError {
-	return &reqError{40003, fmt.Sprintf(format, args...)}
+func invalid(format string, args ...any) reqError {
+	return reqError{40003, fmt.Sprintf(format, args...)}
 }
 
 // object reads a request body as a JSON object. No body, or null, has no
 // members (every parameter is missing); anything else that is not an
 // object is 40003.
-func object(body []byte) (fields, *reqError) {
+func object(body []byte) (fields, reqError) {
 	if f, ok := parseObject(body); ok {
-		return f, nil
+		return f, reqError{}
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || string(trimmed) == "null" {
-		return fields{}, nil
+		return fields{}, reqError{}
 	}
 	return nil, invalid("Request body is not a JSON object: %s", jsonProblem(trimmed))
 }
@@ -151,11 +153,37 @@ func stringParam(f fields, key string) param {
 	if raw[0] != '"' {
 		return param{present: true, kind: jsonKind(raw[0])}
 	}
-	s, _ := stringValue(raw)
+	s, ok := known(raw)
+	if !ok {
+		s, _ = stringValue(raw)
+	}
 	if s == "" {
 		return param{}
 	}
 	return param{value: s, present: true, str: true}
+}
+
+// known returns, without a copy, the value of a raw JSON string that spells
+// an identity type or a method name as the documentation does (no escapes):
+// the common values of the parameters that are only compared.
+func known(raw []byte) (string, bool) {
+	switch string(raw) { // no allocation: compared, not converted
+	case `"number"`:
+		return "number", true
+	case `"sms"`:
+		return "sms", true
+	case `"flashcall"`:
+		return "flashcall", true
+	case `"flashCall"`:
+		return "flashCall", true
+	case `"callout"`:
+		return "callout", true
+	case `"seamless"`:
+		return "seamless", true
+	case `"whatsapp"`:
+		return "whatsapp", true
+	}
+	return "", false
 }
 
 func jsonKind(c byte) string {
@@ -172,15 +200,15 @@ func jsonKind(c byte) string {
 
 // requiredString reads a required string parameter: absent, null, empty
 // or another JSON type are 40002 naming it.
-func requiredString(f fields, key, name string) (string, *reqError) {
+func requiredString(f fields, key, name string) (string, reqError) {
 	p := stringParam(f, key)
 	switch {
 	case !p.present:
 		return "", missing(name)
 	case !p.str:
-		return "", &reqError{40002, fmt.Sprintf("%s parameter is missing (got %s, want a string).", name, p.kind)}
+		return "", reqError{40002, fmt.Sprintf("%s parameter is missing (got %s, want a string).", name, p.kind)}
 	}
-	return p.value, nil
+	return p.value, reqError{}
 }
 
 // startRequest is a valid start body.
@@ -193,10 +221,10 @@ type startRequest struct {
 // parseStart validates a start body. The order of the checks is the order
 // of the fields in the documented request: identity (type, endpoint), then
 // method, then the optional reference.
-func parseStart(body []byte) (startRequest, *reqError) {
+func parseStart(body []byte) (startRequest, reqError) {
 	var req startRequest
 	m, e := object(body)
-	if e != nil {
+	if e.code != 0 {
 		return req, e
 	}
 	identity, ok := subObject(m, "identity")
@@ -204,20 +232,20 @@ func parseStart(body []byte) (startRequest, *reqError) {
 		return req, missing("Identity")
 	}
 	typ, e := requiredString(identity, "type", "Type")
-	if e != nil {
+	if e.code != 0 {
 		return req, e
 	}
 	if typ != "number" {
 		return req, invalid("Identity type %q is not supported; want \"number\".", clip(typ))
 	}
-	if req.endpoint, e = requiredString(identity, "endpoint", "Endpoint"); e != nil {
+	if req.endpoint, e = requiredString(identity, "endpoint", "Endpoint"); e.code != 0 {
 		return req, e
 	}
-	if e := checkNumber(req.endpoint); e != nil {
+	if e := checkNumber(req.endpoint); e.code != 0 {
 		return req, e
 	}
 	name, e := requiredString(m, "method", "Method")
-	if e != nil {
+	if e.code != 0 {
 		return req, e
 	}
 	if req.method, ok = parseMethod(name); !ok {
@@ -229,7 +257,7 @@ func parseStart(body []byte) (startRequest, *reqError) {
 	case ref.present:
 		req.reference = ref.value
 	}
-	return req, nil
+	return req, reqError{}
 }
 
 // reportRequest is a valid report body.
@@ -244,14 +272,14 @@ const maxCodeLen = 10
 // parseReport validates a report body: method, its object, and the code
 // (or the CLI of a flashcall). It also returns the code as sent when it is
 // a string, valid or not, for the server-error-on-long-code drift.
-func parseReport(body []byte) (reportRequest, string, *reqError) {
+func parseReport(body []byte) (reportRequest, string, reqError) {
 	var req reportRequest
 	m, e := object(body)
-	if e != nil {
+	if e.code != 0 {
 		return req, "", e
 	}
 	name, e := requiredString(m, "method", "Method")
-	if e != nil {
+	if e.code != 0 {
 		return req, "", e
 	}
 	var ok bool
@@ -281,13 +309,13 @@ func parseReport(body []byte) (reportRequest, string, *reqError) {
 	}
 	p := stringParam(sub, "code")
 	if p.present && !p.str {
-		return req, "", &reqError{40001, ""}
+		return req, "", reqError{40001, ""}
 	}
 	if !validCode(p.value) {
-		return req, p.value, &reqError{40001, ""}
+		return req, p.value, reqError{40001, ""}
 	}
 	req.code = p.value
-	return req, p.value, nil
+	return req, p.value, reqError{}
 }
 
 // validCode reports whether s matches ^[A-Za-z0-9-]{1,10}$.
@@ -307,18 +335,18 @@ func validCode(s string) bool {
 // checkNumber judges a phone number: E.164 is ^\+[1-9][0-9]{6,14}$ with a
 // country code that exists. Digits without the plus (including the 00
 // prefix some write instead of it) are 40005; anything else is 40003.
-func checkNumber(n string) *reqError {
+func checkNumber(n string) reqError {
 	digits, plus := strings.CutPrefix(n, "+")
 	if !allDigits(digits) {
-		return &reqError{40003, ""}
+		return reqError{40003, ""}
 	}
 	if !plus {
-		return &reqError{40005, ""}
+		return reqError{40005, ""}
 	}
 	if len(digits) < 7 || len(digits) > 15 || digits[0] == '0' || spareCountryCode(digits) {
-		return &reqError{40003, ""}
+		return reqError{40003, ""}
 	}
-	return nil
+	return reqError{}
 }
 
 func allDigits(s string) bool {

@@ -37,14 +37,7 @@ func TestCheckNumber(t *testing.T) {
 		{"44-77", 40003},
 	}
 	for _, row := range rows {
-		e := checkNumber(row.n)
-		if row.code == 0 {
-			assert.Nil(t, e, "%q", row.n)
-			continue
-		}
-		if assert.NotNil(t, e, "%q", row.n) {
-			assert.Equal(t, row.code, e.code, "%q", row.n)
-		}
+		assert.Equal(t, row.code, checkNumber(row.n).code, "%q", row.n)
 	}
 }
 
@@ -53,5 +46,25 @@ func TestValidCodeIsTheDocumentedPattern(t *testing.T) {
 	re := regexp.MustCompile(`^[A-Za-z0-9-]{1,10}$`)
 	for _, c := range []string{"", "1", "1234", "abcdEFGH-9", "abcdEFGH-90", "12_4", "12 4", "1234\n", "\u0430", "\uff11", "----------", "ä"} {
 		assert.Equal(t, re.MatchString(c), validCode(c), "%q", c)
+	}
+}
+
+// TestKnownValuesDecodeAsStringValue: the values known returns without a
+// copy are what stringValue decodes, and an escaped spelling of one is
+// left to stringValue.
+func TestKnownValuesDecodeAsStringValue(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"number", "sms", "flashcall", "flashCall", "callout", "seamless", "whatsapp"} {
+		raw := []byte(`"` + v + `"`)
+		got, ok := known(raw)
+		want, _ := stringValue(raw)
+		assert.True(t, ok, v)
+		assert.Equal(t, want, got, v)
+		_, isMethod := parseMethod(got)
+		assert.True(t, isMethod || got == "number", "%s is a method or the identity type", got)
+	}
+	for _, raw := range []string{`"numb\u0065r"`, `"SMS"`, `""`, `"sms "`, `sms`, `"phonecall"`} {
+		_, ok := known([]byte(raw))
+		assert.False(t, ok, raw)
 	}
 }

@@ -42,7 +42,7 @@ func BenchmarkRawMock(b *testing.B) {
 	defer m.Close()
 	body := []byte(`{"identity":{"type":"number","endpoint":"46700000000"},"method":"sms"}`)
 	const path = "/verification/v1/verifications"
-	signed, err := contracts.Sign(mock.DefaultCredentials, http.MethodPost, path, "application/json", time.Now().UTC().Format(contracts.TimestampLayout), body)
+	signed, err := contracts.Sign(mock.DefaultCredentials(), http.MethodPost, path, "application/json", time.Now().UTC().Format(contracts.TimestampLayout), body)
 	if err != nil {
 		b.Fatal(err)
 	}

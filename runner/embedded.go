@@ -12,7 +12,7 @@ import (
 // returns it with the credentials it accepts.
 func startEmbedded(ctx context.Context, o *Options, cat *contracts.Catalog) (*mock.Running, contracts.Credentials, error) {
 	cfg := mock.Config{Catalog: cat, Drift: o.Drift, VelocityWindow: embeddedVelocity}
-	cred := mock.DefaultCredentials
+	cred := mock.DefaultCredentials()
 	if o.Credentials.Key != "" || !o.Credentials.Secret.IsZero() {
 		cfg.Credentials = []contracts.Credentials{o.Credentials}
 		cred = o.Credentials

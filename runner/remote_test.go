@@ -61,7 +61,7 @@ func TestRun_remoteStartsAreConfirmedOnceNeverShrunk(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s, err := runner.Run(ctx, runner.Options{Target: "https://verification.example.test", Transport: tr,
-		Credentials: mock.DefaultCredentials, Seed: 9, Cases: 3, Only: []int{40003, 40005}, Rate: 1000})
+		Credentials: mock.DefaultCredentials(), Seed: 9, Cases: 3, Only: []int{40003, 40005}, Rate: 1000})
 	require.NoError(t, err)
 	require.Equal(t, runner.VerdictBroken, s.Verdict, s.Reason)
 	for _, host := range tr.seen {
@@ -83,7 +83,7 @@ func TestRun_remoteStartsAreConfirmedOnceNeverShrunk(t *testing.T) {
 	// The same run on loopback shrinks (the control that the check can fail).
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	s2, err := runner.Run(ctx, runner.Options{Target: srv.URL, Credentials: mock.DefaultCredentials, Seed: 9, Cases: 3, Only: []int{40003, 40005}})
+	s2, err := runner.Run(ctx, runner.Options{Target: srv.URL, Credentials: mock.DefaultCredentials(), Seed: 9, Cases: 3, Only: []int{40003, 40005}})
 	require.NoError(t, err)
 	shrunk := false
 	for _, g := range s2.Groups {

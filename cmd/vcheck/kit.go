@@ -156,7 +156,7 @@ func kitRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return usagef("--upstream %s: the kit starts verifications; use embedded or a loopback mock", u.Redacted())
 		}
 	}
-	up, err := newUpstream(*upstream, mock.DefaultCredentials)
+	up, err := newUpstream(*upstream, mock.DefaultCredentials())
 	if err != nil {
 		return err
 	}

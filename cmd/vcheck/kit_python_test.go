@@ -35,7 +35,7 @@ func TestKit_pythonSDK(t *testing.T) {
 	record, err := os.ReadFile(js)
 	require.NoError(t, err)
 	// The adapter was handed the secret; none of what it led to may hold it.
-	secret := mock.DefaultCredentials.Secret.Reveal()
+	secret := mock.DefaultCredentials().Secret.Reveal()
 	for name, out := range map[string]string{"stdout": stdout, "stderr": stderr, "json": string(record), "markdown": string(got)} {
 		assert.False(t, strings.Contains(out, secret), "the %s never holds the secret", name)
 		assert.False(t, strings.Contains(out, strings.TrimRight(secret, "=")), "the %s never holds the secret unpadded", name)

@@ -44,7 +44,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 	m, err := mock.Start(context.Background(), mock.Config{})
 	require.NoError(b, err)
 	b.Cleanup(func() { _ = m.Close() })
-	creds := []contracts.Credentials{mock.DefaultCredentials}
+	creds := []contracts.Credentials{mock.DefaultCredentials()}
 	inProcess, err := mock.New(mock.Config{})
 	require.NoError(b, err)
 	serveProxy := func(cfg proxy.Config) string {
@@ -145,7 +145,7 @@ func benchRequest(c *http.Client, url string) (time.Duration, error) {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if err := contracts.SignRequest(req, nil, mock.DefaultCredentials, time.Now()); err != nil {
+	if err := contracts.SignRequest(req, nil, mock.DefaultCredentials(), time.Now()); err != nil {
 		return 0, err
 	}
 	t0 := time.Now()

@@ -89,7 +89,7 @@ func TestProxy_servesRulesInFrontOfTheEmbeddedMock(t *testing.T) {
 	req, err := http.NewRequest(http.MethodPost, base+"/verification/v1/verifications", strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials, time.Now()))
+	require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials(), time.Now()))
 	resp, err := c.Do(req)
 	require.NoError(t, err)
 	started, err := io.ReadAll(resp.Body)
@@ -172,7 +172,7 @@ func TestProxy_takesTheSDKsCredentials(t *testing.T) {
 	t.Parallel()
 	base, out := startProxy(t, "--key", proxyCred.Key, "--secret", proxyCred.Secret.Reveal())
 	assert.Equal(t, http.StatusOK, signedStart(t, base, proxyCred), out())
-	assert.Equal(t, http.StatusUnauthorized, signedStart(t, base, mock.DefaultCredentials), "the mock knows only the given application")
+	assert.Equal(t, http.StatusUnauthorized, signedStart(t, base, mock.DefaultCredentials()), "the mock knows only the given application")
 	assert.Contains(t, out(), "application key my-sdk-key (its secret is the one you gave; not shown)")
 	assertNoSecret(t, out(), proxyCred)
 }
@@ -194,11 +194,11 @@ func TestProxy_takesTheCredentialsFromTheEnvironment(t *testing.T) {
 func TestProxy_bannerNamesWhereTheTestSecretIsPrinted(t *testing.T) {
 	t.Parallel()
 	base, out := startProxy(t)
-	assert.Equal(t, http.StatusOK, signedStart(t, base, mock.DefaultCredentials))
+	assert.Equal(t, http.StatusOK, signedStart(t, base, mock.DefaultCredentials()))
 	assert.Contains(t, out(), `application key vcheck-test-key, vcheck's public test key (its secret: the "application secret:" line of vcheck serve;`)
-	assertNoSecret(t, out(), mock.DefaultCredentials)
+	assertNoSecret(t, out(), mock.DefaultCredentials())
 	s := startServe(t)
-	assert.Contains(t, s.banner, "\n"+serveSecretLine+" "+mock.DefaultCredentials.Secret.Reveal()+" ", "the line the proxy's banner names")
+	assert.Contains(t, s.banner, "\n"+serveSecretLine+" "+mock.DefaultCredentials().Secret.Reveal()+" ", "the line the proxy's banner names")
 }
 
 // TestProxy_refusesCredentialsLikeServe: a secret that is not base64 or a

@@ -83,7 +83,7 @@ func shellWords(t *testing.T, line string) []string {
 // carries): each must exit 1 with its case failing the group's check.
 func TestReplay_everyPrintedLineReproduces(t *testing.T) {
 	t.Parallel()
-	creds := []string{"--key", mock.DefaultCredentials.Key, "--secret", mock.DefaultCredentials.Secret.Reveal()}
+	creds := []string{"--key", mock.DefaultCredentials().Key, "--secret", mock.DefaultCredentials().Secret.Reveal()}
 	rows := []struct {
 		drift string
 		extra []string

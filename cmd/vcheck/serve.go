@@ -121,7 +121,7 @@ func serveCredentials(key, secret string) (contracts.Credentials, bool, error) {
 	}
 	switch {
 	case key == "" && secret == "":
-		return mock.DefaultCredentials, true, nil
+		return mock.DefaultCredentials(), true, nil
 	case key == "":
 		return contracts.Credentials{}, false, usagef("--secret without --key (or SINCH_APPLICATION_KEY)")
 	case secret == "":

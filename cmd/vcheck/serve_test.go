@@ -93,8 +93,8 @@ func TestServe_servesUntilCancelled(t *testing.T) {
 	t.Parallel()
 	s := startServe(t)
 	assert.True(t, strings.HasPrefix(s.url, "http://127.0.0.1:"), s.url)
-	assert.Contains(t, s.banner, "application key:    "+mock.DefaultCredentials.Key)
-	assert.Contains(t, s.banner, mock.DefaultCredentials.Secret.Reveal(), "the built-in test secret is public")
+	assert.Contains(t, s.banner, "application key:    "+mock.DefaultCredentials().Key)
+	assert.Contains(t, s.banner, mock.DefaultCredentials().Secret.Reveal(), "the built-in test secret is public")
 	assert.Contains(t, s.banner, "verification code: "+mock.Code)
 	for _, spec := range contracts.DefaultCatalog().Errors() {
 		if spec.Magic != "" {
@@ -104,7 +104,7 @@ func TestServe_servesUntilCancelled(t *testing.T) {
 
 	req, err := http.NewRequest(http.MethodGet, s.url+"/verification/v1/verifications/id/unknown", nil)
 	require.NoError(t, err)
-	require.NoError(t, contracts.SignRequest(req, nil, mock.DefaultCredentials, time.Now()))
+	require.NoError(t, contracts.SignRequest(req, nil, mock.DefaultCredentials(), time.Now()))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	e := contracts.ParseError(resp)
@@ -119,7 +119,7 @@ func TestServe_servesUntilCancelled(t *testing.T) {
 		req, err := http.NewRequest(http.MethodPost, s.url+"/verification/v1/verifications", strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", "application/json")
-		require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials, time.Now()))
+		require.NoError(t, contracts.SignRequest(req, []byte(body), mock.DefaultCredentials(), time.Now()))
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		e := contracts.ParseError(resp)
@@ -147,7 +147,7 @@ func TestServe_ownCredentialsAreNotPrinted(t *testing.T) {
 	s := startServe(t, "--key", "my-key", "--secret", secret, "--drift", "wrong-code", "--velocity", "1s")
 	assert.Contains(t, s.banner, "my-key")
 	assert.NotContains(t, s.banner, secret)
-	assert.NotContains(t, s.banner, mock.DefaultCredentials.Secret.Reveal())
+	assert.NotContains(t, s.banner, mock.DefaultCredentials().Secret.Reveal())
 	assert.Contains(t, s.banner, "DRIFT wrong-code")
 	assert.Contains(t, s.banner, "within 1s is 42901")
 

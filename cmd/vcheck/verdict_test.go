@@ -72,7 +72,7 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 	closed := "http://" + ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	good := []string{"--key", mock.DefaultCredentials.Key, "--secret", mock.DefaultCredentials.Secret.Reveal()}
+	good := []string{"--key", mock.DefaultCredentials().Key, "--secret", mock.DefaultCredentials().Secret.Reveal()}
 	const wrongSecret = "d3Jvbmctc2VjcmV0LW5vdC10aGUtbW9ja3M=" // base64, not the mock's
 	rows := []struct {
 		name    string
@@ -84,7 +84,7 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 	}{
 		{"pass", []string{"--cases", "2", "--seed", "3"}, runner.VerdictPass, "", nil, 0},
 		{"broken", []string{"--cases", "2", "--seed", "3", "--drift", "wrong-http-status"}, runner.VerdictBroken, "the target broke the documented contract", nil, 0},
-		{"credentials refused", []string{"--target", mockURL, "--key", mock.DefaultCredentials.Key, "--secret", wrongSecret, "--cases", "2"},
+		{"credentials refused", []string{"--target", mockURL, "--key", mock.DefaultCredentials().Key, "--secret", wrongSecret, "--cases", "2"},
 			runner.VerdictConfig, "was answered HTTP 401 errorCode 40102", mockCount, 2},
 		{"no credentials", []string{"--target", mockURL, "--cases", "2"}, runner.VerdictConfig, "no credentials", nil, 0},
 		{"unreachable", append([]string{"--target", closed, "--cases", "2", "--timeout", "1s"}, good...), runner.VerdictUnreachable, "target unreachable", nil, 0},
@@ -153,7 +153,7 @@ func TestRun_verdictAgreesEverywhere(t *testing.T) {
 			assert.Contains(t, page, `data-verdict="`+string(row.verdict)+`"`, "the HTML report states the verdict")
 			for _, out := range []string{stdout, stderr, string(md), string(data), mustRead(t, jsonPath), page} {
 				assert.NotContains(t, out, wrongSecret)
-				assert.NotContains(t, out, mock.DefaultCredentials.Secret.Reveal())
+				assert.NotContains(t, out, mock.DefaultCredentials().Secret.Reveal())
 			}
 		})
 	}
@@ -175,7 +175,7 @@ func TestRun_outputsCheckedBeforeTheFirstRequest(t *testing.T) {
 	url, n := counted(t, m)
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no-such-dir", "r")
-	good := []string{"--target", url, "--key", mock.DefaultCredentials.Key, "--secret", mock.DefaultCredentials.Secret.Reveal(), "--cases", "1"}
+	good := []string{"--target", url, "--key", mock.DefaultCredentials().Key, "--secret", mock.DefaultCredentials().Secret.Reveal(), "--cases", "1"}
 	for _, flagArgs := range [][]string{
 		{"--json", missing},
 		{"--junit", missing},
@@ -209,7 +209,7 @@ func TestRun_requireCodesTheFlagsCannotTrigger(t *testing.T) {
 	m, err := mock.New(mock.Config{})
 	require.NoError(t, err)
 	url, n := counted(t, m)
-	good := []string{"--target", url, "--key", mock.DefaultCredentials.Key, "--secret", mock.DefaultCredentials.Secret.Reveal(), "--cases", "1"}
+	good := []string{"--target", url, "--key", mock.DefaultCredentials().Key, "--secret", mock.DefaultCredentials().Secret.Reveal(), "--cases", "1"}
 	for _, row := range []struct {
 		args []string
 		want string
