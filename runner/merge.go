@@ -81,11 +81,11 @@ func checkShards(paths []string, parts []*Summary) ([]int, error) {
 	type shard struct{ i, n int }
 	shards := make([]shard, len(parts))
 	for k, s := range parts {
-		i, n, err := ParseShard(s.Shard)
+		i, n, ok := parseShard(s.Shard)
 		switch {
 		case s.Shard == "":
 			return nil, configf("%s: not a shard report (the run had no --shard); there is nothing to merge it with", paths[k])
-		case err != nil:
+		case !ok:
 			return nil, configf("%s: shard %q: want I/N", paths[k], s.Shard)
 		case len(s.Flags) == 0:
 			return nil, configf("%s: the report does not record the run's flags (written by an older vcheck): run the shards again", paths[k])

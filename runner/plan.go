@@ -278,34 +278,15 @@ func parseReplay(s string) (family string, seed uint64, err error) {
 	return family, seed, nil
 }
 
-// ParseCodes reads a comma-separated list of documented codes.
-func ParseCodes(flagName, s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []int
-	for _, part := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(part))
-		if err != nil || n < 10000 || n > 99999 {
-			return nil, configf("--%s: %q is not a five-digit error code", flagName, strings.TrimSpace(part))
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-// ParseShard reads "I/N".
-func ParseShard(s string) (i, n int, err error) {
-	if s == "" {
-		return 0, 0, nil
-	}
+// parseShard reads a report's "I/N".
+func parseShard(s string) (i, n int, ok bool) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, configf("--shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
+		return 0, 0, false
 	}
-	return i, n, nil
+	return i, n, true
 }
 
 func familyList(fams []conformance.Family) string {

@@ -120,7 +120,7 @@ func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
 	case "all":
 		o.RequireAll = true
 	default:
-		codes, err := runner.ParseCodes("require-codes", *require)
+		codes, err := parseCodes("require-codes", *require)
 		if err != nil {
 			return o, bad("require-codes", err)
 		}
@@ -144,13 +144,13 @@ func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
 	if o.Policy, err = conformance.ParsePolicy(*errata); err != nil {
 		return o, bad("errata", fmt.Errorf("--errata: %w", err))
 	}
-	if o.Only, err = runner.ParseCodes("only", *only); err != nil {
+	if o.Only, err = parseCodes("only", *only); err != nil {
 		return o, bad("only", err)
 	}
-	if o.Skip, err = runner.ParseCodes("skip", *skip); err != nil {
+	if o.Skip, err = parseCodes("skip", *skip); err != nil {
 		return o, bad("skip", err)
 	}
-	if o.Shard, o.Shards, err = runner.ParseShard(*shard); err != nil {
+	if o.Shard, o.Shards, err = parseShard(*shard); err != nil {
 		return o, bad("shard", err)
 	}
 	if o.Catalog, err = catalog(); err != nil {
