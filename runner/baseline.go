@@ -135,11 +135,11 @@ const baselineFormat = 2
 func LoadBaseline(path string) (*Baseline, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline: %w", err)
+		return nil, fmt.Errorf("baseline: %w", err)
 	}
 	b, err := parseBaseline(data)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	return b, nil
 }
@@ -374,7 +374,7 @@ func WriteBaseline(path string, b *Baseline) error {
 		return enc.Encode(b)
 	})
 	if err != nil {
-		return fmt.Errorf("--update-baseline: baseline not written, %s left as it was: %w", path, err)
+		return fmt.Errorf("baseline not written, %s left as it was: %w", path, err)
 	}
 	return nil
 }
@@ -386,7 +386,7 @@ func WriteBaseline(path string, b *Baseline) error {
 // file, so that an unwritable place does not cost a run.
 func loadBaselineForRun(o *Options) (*Baseline, error) {
 	if o.UpdateBaseline && o.Replay != "" {
-		return nil, configf("--update-baseline with --replay: one case cannot say which accepted deviations are gone")
+		return nil, configErr("UpdateBaseline", ref("UpdateBaseline"), " with ", ref("Replay"), ": one case cannot say which accepted deviations are gone")
 	}
 	b, err := LoadBaseline(o.Baseline)
 	switch {
@@ -394,11 +394,11 @@ func loadBaselineForRun(o *Options) (*Baseline, error) {
 	case o.UpdateBaseline && errors.Is(err, os.ErrNotExist):
 		b = nil
 	default:
-		return nil, configf("%v", err)
+		return nil, configErr("Baseline", ref("Baseline"), ": ", err)
 	}
 	if o.UpdateBaseline {
 		if err := checkWritable(o.Baseline); err != nil {
-			return nil, configf("--update-baseline: %v", err)
+			return nil, configErr("UpdateBaseline", ref("UpdateBaseline"), ": ", err)
 		}
 	}
 	return b, nil

@@ -42,7 +42,9 @@ type collector struct {
 	skipped   map[string]int
 	setupWhy  map[int]string
 	sent      int
-	report    *jsonReport
+	reps      reporters
+	records   bool // a reporter takes the case records
+	prog      Progress
 	nextCase  int
 	// skippedLate counts planned cases the producer did not send.
 	skippedLate atomic.Int64
@@ -60,8 +62,10 @@ type groupState struct {
 	seed uint64
 }
 
-func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle, baseURL string, report *jsonReport) *collector {
-	c := &collector{o: o, cat: cat, baseURL: baseURL, report: report,
+// newCollector returns the collector of a run that reports each case to
+// reps, with prog the run's progress before its first case.
+func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle, baseURL string, reps reporters, prog Progress) *collector {
+	c := &collector{o: o, cat: cat, baseURL: baseURL, reps: reps, records: reps.takesCases(), prog: prog,
 		cov: map[int]*CodeCoverage{}, tally: map[string]*CheckTally{}, groups: map[string]*groupState{},
 		transport: map[string]*Group{}, obs: map[string]*Observation{}, skipped: map[string]int{}, setupWhy: map[int]string{},
 		causes: map[string]*Cause{}}
@@ -79,9 +83,12 @@ func (c *collector) add(r result) {
 		Request: record(r.c.Request), Attempts: r.attempts, DurationMS: r.durMS}
 	c.nextCase++
 	defer func() {
-		if c.report != nil {
-			c.report.Add(rec)
+		if c.records {
+			c.reps.add(rec)
 		}
+		c.prog.Done++
+		c.prog.Groups, c.prog.Transport = len(c.groups), len(c.transport)
+		c.reps.progress(c.prog)
 	}()
 	var te *TransportError
 	var se *conformance.SetupError

@@ -269,11 +269,11 @@ func runFlags(o *Options) []string {
 func parseReplay(s string) (family string, seed uint64, err error) {
 	family, num, ok := strings.Cut(s, "@")
 	if !ok || family == "" {
-		return "", 0, configf("--replay %q: want FAMILY@SEED as reports print it", s)
+		return "", 0, configErr("Replay", ref("Replay"), fmt.Sprintf(" %q: want FAMILY@SEED as reports print it", s))
 	}
 	seed, err = strconv.ParseUint(num, 10, 64)
 	if err != nil || seed == 0 {
-		return "", 0, configf("--replay %q: the seed is not a positive number", s)
+		return "", 0, configErr("Replay", ref("Replay"), fmt.Sprintf(" %q: the seed is not a positive number", s))
 	}
 	return family, seed, nil
 }
