@@ -59,10 +59,11 @@ func TestImportBoundaries(t *testing.T) {
 		{"proxy", []string{"contracts", "fixtures", "internal/loopback"}, false, "the proxy answers from its rules and the contract, never from the oracle"},
 		{"internal/junit", nil, false, "a JUnit writer knows nothing of vcheck"},
 		{"internal/loopback", nil, false, "a loopback check knows nothing of vcheck"},
+		{"internal/atomicfile", nil, false, "an atomic file writer knows nothing of vcheck"},
 		{"internal/workflows", nil, false, "the workflow checks know nothing of vcheck"},
 		{"kit", []string{"conformance", "openapi", "contracts", "fixtures", "proxy", "internal/junit", "internal/loopback"}, true, "the SDK kit judges through the proxy, never with the mock or the runner"},
-		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "mock", "internal/junit", "internal/loopback"}, true, "cmd wires the runner, not the other way"},
-		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "mock", "proxy", "internal/junit", "internal/loopback"}, true, "nothing imports fuzz"},
+		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "mock", "internal/junit", "internal/loopback", "internal/atomicfile"}, true, "cmd wires the runner, not the other way"},
+		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "mock", "proxy", "internal/junit", "internal/loopback", "internal/atomicfile"}, true, "nothing imports fuzz"},
 		{"fuzz", nil, false, "no code outside its tests"},
 	}
 

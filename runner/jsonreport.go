@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/vcheck/vcheck/internal/atomicfile"
 )
 
 // reportFormat is the version of the JSON report's layout.
@@ -50,14 +52,13 @@ type FindingRecord struct {
 const maxRecordedBody = 4 << 10
 
 // JSONReport is the Reporter of the JSON report: every case, streamed as
-// it is judged into a temporary file beside Path, then the summary, the
-// file renamed into place by Report. Memory stays flat however many cases
-// run, and a run that ends without Report (interrupted) leaves no file:
-// Close removes the temporary one.
+// it is judged into a temporary file beside Path (atomicfile), then the
+// summary, the file renamed into place by Report. Memory stays flat however
+// many cases run, and a run that ends without Report (interrupted) leaves
+// no file: Close removes the temporary one.
 type JSONReport struct {
 	Path string
-	tmp  *os.File
-	w    *bufio.Writer
+	f    *atomicfile.File
 	n    int
 	err  error
 }
@@ -70,16 +71,13 @@ func (r *JSONReport) Check() error { return checkWritable(r.Path) }
 
 // open starts the temporary file, once.
 func (r *JSONReport) open() {
-	if r.tmp != nil || r.err != nil {
+	if r.f != nil || r.err != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(r.Path), "."+filepath.Base(r.Path)+".*.tmp")
-	if err != nil {
-		r.err = err
-		return
+	r.f, r.err = atomicfile.Create(r.Path, reportPerm)
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.f, "{\"format\":%d,\"cases\":[", reportFormat)
 	}
-	r.tmp, r.w = tmp, bufio.NewWriterSize(tmp, 256<<10)
-	fmt.Fprintf(r.w, "{\"format\":%d,\"cases\":[", reportFormat)
 }
 
 // Case appends one case record; an error is kept for Report to return.
@@ -93,11 +91,13 @@ func (r *JSONReport) Case(rec *CaseRecord) {
 		r.err = err
 		return
 	}
-	if r.n > 0 {
-		r.w.WriteByte(',')
+	sep := ",\n"
+	if r.n == 0 {
+		sep = "\n"
 	}
-	r.w.WriteByte('\n')
-	_, r.err = r.w.Write(b)
+	if _, r.err = io.WriteString(r.f, sep); r.err == nil {
+		_, r.err = r.f.Write(b)
+	}
 	r.n++
 }
 
@@ -106,32 +106,15 @@ func (r *JSONReport) Report(s *Summary) error {
 	r.open()
 	if r.err == nil {
 		var b []byte
-		b, r.err = json.MarshalIndent(s, "", "  ")
-		if r.err == nil {
-			fmt.Fprintf(r.w, "\n],\n\"summary\":%s}\n", b)
-			r.err = r.w.Flush()
+		if b, r.err = json.MarshalIndent(s, "", "  "); r.err == nil {
+			_, r.err = fmt.Fprintf(r.f, "\n],\n\"summary\":%s}\n", b)
 		}
 	}
 	if r.err == nil {
-		r.err = r.tmp.Sync()
+		r.err = r.f.Commit()
 	}
-	if r.tmp != nil {
-		if cerr := r.tmp.Close(); r.err == nil {
-			r.err = cerr
-		}
-	}
-	if r.err == nil {
-		r.err = os.Chmod(r.tmp.Name(), 0o644)
-	}
-	if r.err == nil {
-		r.err = os.Rename(r.tmp.Name(), r.Path)
-	}
-	tmp := r.tmp
-	r.tmp = nil
 	if r.err != nil {
-		if tmp != nil {
-			os.Remove(tmp.Name())
-		}
+		r.Close()
 		return fmt.Errorf("report %s: %w", r.Path, r.err)
 	}
 	r.err = errReported
@@ -143,10 +126,8 @@ var errReported = errors.New("already reported")
 
 // Close removes the temporary file of a report that was not written.
 func (r *JSONReport) Close() error {
-	if r.tmp != nil {
-		r.tmp.Close()
-		os.Remove(r.tmp.Name())
-		r.tmp = nil
+	if r.f != nil {
+		r.f.Close()
 	}
 	return nil
 }
