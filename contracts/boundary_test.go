@@ -60,11 +60,12 @@ func TestImportBoundaries(t *testing.T) {
 		{"internal/junit", nil, false, "a JUnit writer knows nothing of vcheck"},
 		{"internal/jsonscan", nil, false, "a JSON scanner knows nothing of vcheck"},
 		{"internal/loopback", nil, false, "a loopback check knows nothing of vcheck"},
+		{"internal/atomicfile", nil, false, "an atomic file writer knows nothing of vcheck"},
 		{"internal/workflows", nil, false, "the workflow checks know nothing of vcheck"},
 		{"internal/rapidrun", nil, false, "running rapid from a seed knows nothing of vcheck"},
 		{"kit", []string{"contracts", "fixtures", "internal/jsonscan", "proxy", "internal/junit", "internal/loopback"}, false, "the SDK kit judges through the proxy with its own judge, never with the oracle, the mock or the runner"},
-		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "internal/junit", "internal/loopback", "internal/rapidrun"}, true, "cmd wires the runner, not the other way"},
-		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "proxy", "internal/junit", "internal/loopback", "internal/rapidrun"}, true, "nothing imports fuzz"},
+		{"runner", []string{"conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "internal/junit", "internal/loopback", "internal/rapidrun", "internal/atomicfile"}, true, "cmd wires the runner, not the other way"},
+		{"cmd/vcheck", []string{"runner", "kit", "conformance", "openapi", "contracts", "fixtures", "internal/jsonscan", "mock", "proxy", "internal/junit", "internal/loopback", "internal/rapidrun", "internal/atomicfile"}, true, "nothing imports fuzz"},
 		{"fuzz", nil, false, "no code outside its tests"},
 	}
 

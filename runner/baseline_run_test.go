@@ -182,7 +182,7 @@ func TestRun_updateBaselineCannotWrite(t *testing.T) {
 		Credentials: contracts.Credentials{Key: "k", Secret: contracts.NewSecret("c2VjcmV0")}}
 	_, err := runner.Run(context.Background(), o)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "--update-baseline")
+	assert.Contains(t, err.Error(), "UpdateBaseline")
 	assert.Contains(t, err.Error(), path)
 	assert.Zero(t, sent.Load())
 	assert.NoFileExists(t, path)
@@ -232,8 +232,7 @@ func TestRun_updateBaselineKeepsWhatPeopleWrote(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(old), 0o644))
 		var out bytes.Buffer
 		o := gateRun("wrong-code", []int{40005}, 3, seed, path, true)
-		o.Out = &out
-		s, err := runner.Run(context.Background(), o)
+		s, err := runner.Run(context.Background(), o, runner.TextSummary(&out, 0))
 		require.NoError(t, err, "seed %d", seed)
 		assert.Equal(t, runner.VerdictPass, s.Verdict, "seed %d: a written baseline is not a failed run: %v", seed, openGroups(s))
 
@@ -265,8 +264,8 @@ func TestRun_goneOnlyWhenExercised(t *testing.T) {
     {"code": 40101, "check": "malformed-rejected", "family": "40101/absent", "reason": "ticket 77"}
   ]}`), 0o644))
 	var out bytes.Buffer
-	o := runner.Options{Only: []int{40005}, Cases: 2, Seed: 3, Baseline: path, Out: &out}
-	s, err := runner.Run(context.Background(), o)
+	o := runner.Options{Only: []int{40005}, Cases: 2, Seed: 3, Baseline: path}
+	s, err := runner.Run(context.Background(), o, runner.TextSummary(&out, 0))
 	require.NoError(t, err)
 	assert.Equal(t, runner.VerdictPass, s.Verdict)
 	assert.Contains(t, out.String(), "fixed last week")

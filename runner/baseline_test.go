@@ -153,7 +153,7 @@ func TestLoadBaseline_rejects(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			_, err := LoadBaseline(path)
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), "--baseline "+path)
+			assert.Contains(t, err.Error(), "baseline "+path)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}

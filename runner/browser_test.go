@@ -113,7 +113,7 @@ func TestBrowser_rendersTheHTMLReport(t *testing.T) {
 			page := filepath.Join(dir, "report-"+row.name+".html")
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			s, err := Run(ctx, Options{Drift: row.drift, Skip: row.skip, Cases: 2, Seed: 3, HTML: page, Version: "browser-test"})
+			s, err := Run(ctx, Options{Drift: row.drift, Skip: row.skip, Cases: 2, Seed: 3, Version: "browser-test"}, HTMLFile(page, nil))
 			require.NoError(t, err)
 			require.Equal(t, row.verdict, s.Verdict, s.Reason)
 

@@ -29,7 +29,8 @@ func TestRun_oneRootCauseIsOneFinding(t *testing.T) {
 			defer cancel()
 			md, page := filepath.Join(t.TempDir(), "r.md"), filepath.Join(t.TempDir(), "r.html")
 			var out bytes.Buffer
-			s, err := runner.Run(ctx, runner.Options{Drift: "html-error-page", Seed: seed, Markdown: md, HTML: page, Out: &out})
+			s, err := runner.Run(ctx, runner.Options{Drift: "html-error-page", Seed: seed},
+				runner.MarkdownFile(md, 0), runner.HTMLFile(page, nil), runner.TextSummary(&out, 0))
 			require.NoError(t, err)
 			require.Equal(t, runner.VerdictBroken, s.Verdict)
 			require.Len(t, s.Causes, 1, "%+v", s.Causes)

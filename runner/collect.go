@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -32,7 +33,7 @@ type collector struct {
 	checks    []string
 	baseURL   string
 	cov       map[int]*CodeCoverage
-	tally     map[string]*CheckTally
+	tally     map[tallyKey]*CheckTally
 	groups    map[string]*groupState
 	order     []string
 	transport map[string]*Group
@@ -42,7 +43,9 @@ type collector struct {
 	skipped   map[string]int
 	setupWhy  map[int]string
 	sent      int
-	report    *jsonReport
+	reps      reporters
+	records   bool // a reporter takes the case records
+	prog      Progress
 	nextCase  int
 	// skippedLate counts planned cases the producer did not send.
 	skippedLate atomic.Int64
@@ -53,6 +56,12 @@ type collector struct {
 	limitedRun atomic.Int64
 }
 
+// tallyKey is a check of a code.
+type tallyKey struct {
+	code  int
+	check string
+}
+
 // groupState is a group plus what it takes to shrink its first case.
 type groupState struct {
 	Group
@@ -60,9 +69,11 @@ type groupState struct {
 	seed uint64
 }
 
-func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle, baseURL string, report *jsonReport) *collector {
-	c := &collector{o: o, cat: cat, baseURL: baseURL, report: report,
-		cov: map[int]*CodeCoverage{}, tally: map[string]*CheckTally{}, groups: map[string]*groupState{},
+// newCollector returns the collector of a run that reports each case to
+// reps, with prog the run's progress before its first case.
+func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle, baseURL string, reps reporters, prog Progress) *collector {
+	c := &collector{o: o, cat: cat, baseURL: baseURL, reps: reps, records: reps.takesCases(), prog: prog,
+		cov: map[int]*CodeCoverage{}, tally: map[tallyKey]*CheckTally{}, groups: map[string]*groupState{},
 		transport: map[string]*Group{}, obs: map[string]*Observation{}, skipped: map[string]int{}, setupWhy: map[int]string{},
 		causes: map[string]*Cause{}}
 	for _, chk := range oracle.Checks() {
@@ -75,13 +86,22 @@ func newCollector(o *Options, cat *contracts.Catalog, oracle conformance.Oracle,
 }
 
 func (c *collector) add(r result) {
+	// The record is built only for a reporter that takes it: the request
+	// record, the cut body and the findings' texts are most of what the
+	// collector would otherwise spend on a case.
 	rec := &CaseRecord{Case: c.nextCase, Family: r.c.Family, Codes: r.c.Expect.Codes, Defect: r.c.Defect,
-		Request: record(r.c.Request), Attempts: r.attempts, DurationMS: r.durMS}
+		Attempts: r.attempts, DurationMS: r.durMS}
+	if c.records {
+		rec.Request = record(r.c.Request)
+	}
 	c.nextCase++
 	defer func() {
-		if c.report != nil {
-			c.report.Add(rec)
+		if c.records {
+			c.reps.add(rec)
 		}
+		c.prog.Done++
+		c.prog.Groups, c.prog.Transport = len(c.groups), len(c.transport)
+		c.reps.progress(c.prog)
 	}()
 	var te *TransportError
 	var se *conformance.SetupError
@@ -112,12 +132,14 @@ func (c *collector) add(r result) {
 	}
 	c.limitedRun.Store(0)
 	c.sent++
-	rec.Response = &ResponseRecord{Status: r.resp.HTTPStatus, ContentType: r.resp.Header.Get("Content-Type"),
-		Body: cut(string(r.resp.Body), maxRecordedBody), BodyBytes: len(r.resp.Body)}
-	if r.resp.Error != nil {
-		rec.Response.ErrorCode = r.resp.Error.Code
+	if c.records {
+		rec.Response = &ResponseRecord{Status: r.resp.HTTPStatus, ContentType: r.resp.Header.Get("Content-Type"),
+			Body: cut(string(r.resp.Body), maxRecordedBody), BodyBytes: len(r.resp.Body)}
+		if r.resp.Error != nil {
+			rec.Response.ErrorCode = r.resp.Error.Code
+		}
 	}
-	violated := map[string]bool{}
+	var violated []string // the checks violated, a few at most
 	cause := ""
 	if sym, also := symptoms(r.findings); len(sym) > 0 {
 		vs := conformance.Violations(r.findings)
@@ -132,10 +154,14 @@ func (c *collector) add(r result) {
 		rec.Cause = cause
 	}
 	for _, f := range r.findings {
-		rec.Findings = append(rec.Findings, FindingRecord{Check: f.Check, Code: firstCode(f.Codes), Message: f.String()})
+		if c.records {
+			rec.Findings = append(rec.Findings, FindingRecord{Check: f.Check, Code: firstCode(f.Codes), Message: f.String()})
+		}
 		switch f.Severity {
 		case conformance.SeverityViolation:
-			violated[f.Check] = true
+			if !slices.Contains(violated, f.Check) {
+				violated = append(violated, f.Check)
+			}
 			c.addViolation(r, f, cause)
 		case conformance.SeverityNote:
 			c.addObservation(r, f)
@@ -155,13 +181,13 @@ func (c *collector) add(r result) {
 			}
 		}
 		for _, chk := range c.checks {
-			k := fmt.Sprintf("%d/%s", code, chk)
+			k := tallyKey{code, chk}
 			t, ok := c.tally[k]
 			if !ok {
 				t = &CheckTally{Code: code, Check: chk}
 				c.tally[k] = t
 			}
-			if violated[chk] {
+			if slices.Contains(violated, chk) {
 				t.Failed++
 			} else {
 				t.Passed++
@@ -266,13 +292,17 @@ func (c *collector) summary(s *Summary, excluded map[int]string, magic bool) {
 		}
 		s.Coverage = append(s.Coverage, cov)
 	}
+	// In the order of "CODE/CHECK" as text, as the JSON has always listed them.
 	keys := make([]string, 0, len(c.tally))
-	for k := range c.tally {
-		keys = append(keys, k)
+	by := make(map[string]*CheckTally, len(c.tally))
+	for k, t := range c.tally {
+		ks := strconv.Itoa(k.code) + "/" + k.check
+		keys = append(keys, ks)
+		by[ks] = t
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		s.Checks = append(s.Checks, *c.tally[k])
+		s.Checks = append(s.Checks, *by[k])
 	}
 	for _, k := range c.order {
 		s.Groups = append(s.Groups, c.groups[k].Group)

@@ -30,8 +30,12 @@ func hostile(t *testing.T, url string, jsonPath string) (*runner.Summary, error)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var reps []runner.Reporter
+	if jsonPath != "" {
+		reps = append(reps, runner.JSONFile(jsonPath))
+	}
 	s, err := runner.Run(ctx, runner.Options{Target: url, Credentials: testCred, Cases: 2, Seed: 5, Only: []int{40003, 40102},
-		Timeout: 300 * time.Millisecond, Retries: 1, Concurrency: 4, JSON: jsonPath, MaxShrink: 2})
+		Timeout: 300 * time.Millisecond, Retries: 1, Concurrency: 4, MaxShrink: 2}, reps...)
 	require.NoError(t, ctx.Err(), "the run must end within its own timeouts")
 	return s, err
 }

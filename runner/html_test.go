@@ -150,8 +150,8 @@ func TestHTMLReport_fromARun(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.html")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := Run(ctx, Options{Drift: "wrong-http-status", Cases: 2, Seed: 11, Only: []int{40005, 40003, 40102}, HTML: path,
-		Credentials: contracts.Credentials{Key: "html-test-key", Secret: contracts.NewSecret(secret)}, Version: "html-test"})
+	s, err := Run(ctx, Options{Drift: "wrong-http-status", Cases: 2, Seed: 11, Only: []int{40005, 40003, 40102},
+		Credentials: contracts.Credentials{Key: "html-test-key", Secret: contracts.NewSecret(secret)}, Version: "html-test"}, HTMLFile(path, nil))
 	require.NoError(t, err)
 	require.Equal(t, VerdictBroken, s.Verdict)
 	data, err := os.ReadFile(path)
@@ -171,8 +171,11 @@ func TestHTMLReport_fromARun(t *testing.T) {
 func TestHTMLReport_unwritablePathIsRefusedBeforeSending(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	_, err := Run(context.Background(), Options{Cases: 1, Only: []int{40003}, HTML: dir})
+	page := HTMLFile(dir, nil)
+	_, err := Run(context.Background(), Options{Cases: 1, Only: []int{40003}}, page)
 	require.ErrorIs(t, err, ErrConfig)
-	assert.Contains(t, err.Error(), "--html")
+	var ce *ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, Reporter(page), ce.Reporter, "the error names the reporter")
 	assert.Contains(t, err.Error(), "is a directory")
 }

@@ -3,9 +3,12 @@ package runner
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/vcheck/vcheck/internal/atomicfile"
 )
 
 // reportFormat is the version of the JSON report's layout.
@@ -48,29 +51,38 @@ type FindingRecord struct {
 
 const maxRecordedBody = 4 << 10
 
-// jsonReport streams case records into a temporary file and renames it into
-// place at Close, with the summary at the end, so memory stays flat however
-// many cases run and an interrupted run leaves no half-written report.
-type jsonReport struct {
-	path string
-	tmp  *os.File
-	w    *bufio.Writer
+// JSONReport is the Reporter of the JSON report: every case, streamed as
+// it is judged into a temporary file beside Path (atomicfile), then the
+// summary, the file renamed into place by Report. Memory stays flat however
+// many cases run, and a run that ends without Report (interrupted) leaves
+// no file: Close removes the temporary one.
+type JSONReport struct {
+	Path string
+	f    *atomicfile.File
 	n    int
 	err  error
 }
 
-func newJSONReport(path string) (*jsonReport, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("--json %s: %w", path, err)
+// JSONFile returns the JSON report to be written to path.
+func JSONFile(path string) *JSONReport { return &JSONReport{Path: path} }
+
+// Check reports whether Path can be written.
+func (r *JSONReport) Check() error { return checkWritable(r.Path) }
+
+// open starts the temporary file, once.
+func (r *JSONReport) open() {
+	if r.f != nil || r.err != nil {
+		return
 	}
-	r := &jsonReport{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}
-	fmt.Fprintf(r.w, "{\"format\":%d,\"cases\":[", reportFormat)
-	return r, nil
+	r.f, r.err = atomicfile.Create(r.Path, reportPerm)
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.f, "{\"format\":%d,\"cases\":[", reportFormat)
+	}
 }
 
-// Add appends one case record.
-func (r *jsonReport) Add(rec *CaseRecord) {
+// Case appends one case record; an error is kept for Report to return.
+func (r *JSONReport) Case(rec *CaseRecord) {
+	r.open()
 	if r.err != nil {
 		return
 	}
@@ -79,47 +91,45 @@ func (r *jsonReport) Add(rec *CaseRecord) {
 		r.err = err
 		return
 	}
-	if r.n > 0 {
-		r.w.WriteByte(',')
+	sep := ",\n"
+	if r.n == 0 {
+		sep = "\n"
 	}
-	r.w.WriteByte('\n')
-	_, r.err = r.w.Write(b)
+	if _, r.err = io.WriteString(r.f, sep); r.err == nil {
+		_, r.err = r.f.Write(b)
+	}
 	r.n++
 }
 
-// Finish writes the summary and renames the file into place.
-func (r *jsonReport) Finish(s *Summary) error {
+// Report writes the summary and renames the file into place.
+func (r *JSONReport) Report(s *Summary) error {
+	r.open()
 	if r.err == nil {
 		var b []byte
-		b, r.err = json.MarshalIndent(s, "", "  ")
-		if r.err == nil {
-			fmt.Fprintf(r.w, "\n],\n\"summary\":%s}\n", b)
-			r.err = r.w.Flush()
+		if b, r.err = json.MarshalIndent(s, "", "  "); r.err == nil {
+			_, r.err = fmt.Fprintf(r.f, "\n],\n\"summary\":%s}\n", b)
 		}
 	}
 	if r.err == nil {
-		r.err = r.tmp.Sync()
-	}
-	if cerr := r.tmp.Close(); r.err == nil {
-		r.err = cerr
-	}
-	if r.err == nil {
-		r.err = os.Chmod(r.tmp.Name(), 0o644)
-	}
-	if r.err == nil {
-		r.err = os.Rename(r.tmp.Name(), r.path)
+		r.err = r.f.Commit()
 	}
 	if r.err != nil {
-		os.Remove(r.tmp.Name())
-		return fmt.Errorf("--json %s: %w", r.path, r.err)
+		r.Close()
+		return fmt.Errorf("report %s: %w", r.Path, r.err)
 	}
+	r.err = errReported
 	return nil
 }
 
-// Abort removes the temporary file; the report is not written.
-func (r *jsonReport) Abort() {
-	r.tmp.Close()
-	os.Remove(r.tmp.Name())
+// errReported stops a JSONReport from being written twice.
+var errReported = errors.New("already reported")
+
+// Close removes the temporary file of a report that was not written.
+func (r *JSONReport) Close() error {
+	if r.f != nil {
+		r.f.Close()
+	}
+	return nil
 }
 
 // ReadSummary reads the summary of a JSON report, skipping its cases one by

@@ -2,30 +2,22 @@ package runner
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// MergeOptions say which reports Merge writes; the zero value writes none.
-type MergeOptions struct {
-	// JSON, JUnit, Markdown and HTML are report paths ("" for none), as for Run.
-	JSON, JUnit, Markdown, HTML string
-	// Out receives the human summary; nil discards.
-	Out io.Writer
-}
-
 // Merge reads the JSON reports of the shards of one run (vcheck run
-// --shard I/N --json FILE) and writes the report of the whole run: its
-// coverage and findings are those of the unsharded run at the same seed,
-// its cases are every shard's, and its verdict is judged again across the
-// shards, the required codes included. It refuses, with an error that
-// wraps ErrConfig and names the files, reports that are not shards of one
-// run (version, seed, flags or shard count differ), a shard given twice,
+// --shard I/N --json FILE) and hands the report of the whole run to reps:
+// its coverage and findings are those of the unsharded run at the same
+// seed, its cases (for a CaseReporter) are every shard's, and its verdict is
+// judged again across the shards, the required codes included. It refuses,
+// with a *ConfigError that names the files, reports that are not shards of
+// one run (version, seed, flags or shard count differ), a shard given twice,
 // and a missing shard: a merge of part of a run would read like all of it.
-func Merge(paths []string, mo MergeOptions) (*Summary, error) {
+// Every Checker is checked before the cases are read.
+func Merge(paths []string, reps ...Reporter) (*Summary, error) {
 	if len(paths) == 0 {
 		return nil, configf("no report to merge: give the JSON reports of every shard (vcheck run --shard I/N --json FILE)")
 	}
@@ -33,7 +25,7 @@ func Merge(paths []string, mo MergeOptions) (*Summary, error) {
 	for i, p := range paths {
 		s, err := ReadSummary(p)
 		if err != nil {
-			return nil, configf("%v", err)
+			return nil, configErr("", err)
 		}
 		parts[i] = s
 	}
@@ -43,36 +35,26 @@ func Merge(paths []string, mo MergeOptions) (*Summary, error) {
 	}
 	s := mergeSummaries(order, parts)
 
-	o := Options{JSON: mo.JSON, JUnit: mo.JUnit, Markdown: mo.Markdown, HTML: mo.HTML, Out: mo.Out}
-	if o.Out == nil {
-		o.Out = io.Discard
-	}
-	if err := checkOutputs(&o); err != nil {
+	rs := reporters(reps)
+	defer rs.close()
+	if err := rs.check(); err != nil {
 		return nil, err
 	}
-	var report *jsonReport
-	if o.JSON != "" {
-		if report, err = newJSONReport(o.JSON); err != nil {
-			return nil, configf("%v", err)
-		}
+	if rs.takesCases() {
 		n := 0
 		for _, i := range order {
 			_, err := readReport(paths[i], func(rec *CaseRecord) error {
 				rec.Case = n
 				n++
-				report.Add(rec)
+				rs.add(rec)
 				return nil
 			})
 			if err != nil {
-				report.Abort()
-				return nil, configf("%v", err)
+				return nil, configErr("", err)
 			}
 		}
 	}
-	if err := writeReports(&o, s, report); err != nil {
-		return s, err
-	}
-	return s, WriteText(o.Out, s)
+	return s, rs.report(s)
 }
 
 // checkShards makes sure the summaries are the shards of one run, each
@@ -81,11 +63,11 @@ func checkShards(paths []string, parts []*Summary) ([]int, error) {
 	type shard struct{ i, n int }
 	shards := make([]shard, len(parts))
 	for k, s := range parts {
-		i, n, err := ParseShard(s.Shard)
+		i, n, ok := parseShard(s.Shard)
 		switch {
 		case s.Shard == "":
 			return nil, configf("%s: not a shard report (the run had no --shard); there is nothing to merge it with", paths[k])
-		case err != nil:
+		case !ok:
 			return nil, configf("%s: shard %q: want I/N", paths[k], s.Shard)
 		case len(s.Flags) == 0:
 			return nil, configf("%s: the report does not record the run's flags (written by an older vcheck): run the shards again", paths[k])

@@ -1,9 +1,7 @@
 package runner
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -11,22 +9,10 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 )
 
-// ErrConfig marks a usage or configuration error: nothing was sent.
-var ErrConfig = errors.New("configuration error")
-
-// ErrUnreachable marks a target that could not be reached or timed out.
-var ErrUnreachable = errors.New("target unreachable")
-
-// configError names the option that is wrong.
-type configError struct{ msg string }
-
-func (e *configError) Error() string { return e.msg }
-func (e *configError) Unwrap() error { return ErrConfig }
-
-func configf(format string, args ...any) error { return &configError{fmt.Sprintf(format, args...)} }
-
-// Options configure a run. The zero value runs the whole suite against the
-// embedded mock with its built-in credentials.
+// Options configure how a run executes: what it sends, where, how fast,
+// and how it judges. Where the results go is the Reporters' business (see
+// Run). The zero value runs the whole suite against the embedded mock with
+// its built-in credentials.
 type Options struct {
 	// Target is the base URL; empty starts the embedded mock on a random
 	// loopback port.
@@ -74,8 +60,6 @@ type Options struct {
 	// anything is sent.
 	RequireCodes []int
 	RequireAll   bool
-	// DryRun prints the planned requests (secret redacted) and sends nothing.
-	DryRun bool
 	// Policy is the errata policy of the oracle.
 	Policy conformance.Policy
 	// Drift makes the embedded mock break the contract in one named way
@@ -94,48 +78,44 @@ type Options struct {
 	Transport http.RoundTripper
 	// MaxShrink bounds how many failing cases are shrunk; 0 means 20.
 	MaxShrink int
-	// MaxFindings bounds the finding groups the text summary details after
-	// the causes; 0 means 20, negative means the causes only. The Markdown
-	// lists at most 100, the JSON all of them.
-	MaxFindings int
-	// JSON, JUnit, Markdown and HTML are report paths ("" for none).
-	JSON, JUnit, Markdown, HTML string
-	// Baseline is a baseline file to compare with; UpdateBaseline writes
-	// the run's findings to it instead.
+	// Baseline is a baseline file to compare with: the deviations it
+	// accepts do not fail the run. UpdateBaseline writes the run's findings
+	// to it instead, keeping every reason that still applies. Both are
+	// options of the run, not of a report: the baseline decides the verdict
+	// that every report states and the exit code follows, and it is read
+	// and checked before anything is sent.
 	Baseline       string
 	UpdateBaseline bool
-	// Out receives the human summary; Progress receives progress lines
-	// (a live line when Terminal is set). nil discards.
-	Out, Progress io.Writer
-	Terminal      bool
 	// Version is printed in reports.
 	Version string
 	// Command is the command prefix replay lines use; "" means "vcheck".
 	Command string
 }
 
+// normalise checks the options and fills in the defaults; the error is a
+// *ConfigError naming the field.
 func (o *Options) normalise() error {
 	switch {
 	case o.Cases < 0:
-		return configf("--cases %d: want 1 or more", o.Cases)
+		return configErr("Cases", ref("Cases"), fmt.Sprintf(" %d: want 1 or more", o.Cases))
 	case o.Concurrency < 0:
-		return configf("--concurrency %d: want 1 or more", o.Concurrency)
+		return configErr("Concurrency", ref("Concurrency"), fmt.Sprintf(" %d: want 1 or more", o.Concurrency))
 	case o.Rate < 0:
-		return configf("--rate %g: want a positive number of requests per second", o.Rate)
+		return configErr("Rate", ref("Rate"), fmt.Sprintf(" %g: want a positive number of requests per second", o.Rate))
 	case o.Budget < 0:
-		return configf("--budget %d: want 1 or more", o.Budget)
+		return configErr("Budget", ref("Budget"), fmt.Sprintf(" %d: want 1 or more", o.Budget))
 	case o.Timeout < 0:
-		return configf("--timeout %s: want a positive duration", o.Timeout)
+		return configErr("Timeout", ref("Timeout"), fmt.Sprintf(" %s: want a positive duration", o.Timeout))
 	case o.Shards < 0 || o.Shard < 0 || (o.Shards > 0 && (o.Shard < 1 || o.Shard > o.Shards)) || (o.Shards == 0 && o.Shard != 0):
-		return configf("--shard %d/%d: want I/N with 1 <= I <= N", o.Shard, o.Shards)
+		return configErr("Shard", ref("Shard"), fmt.Sprintf(" %d/%d: want I/N with 1 <= I <= N", o.Shard, o.Shards))
 	case o.TestNumber != "" && !contracts.IsE164(o.TestNumber):
-		return configf("--test-number %q: want an E.164 number such as +46700000000", o.TestNumber)
+		return configErr("TestNumber", ref("TestNumber"), fmt.Sprintf(" %q: want an E.164 number such as +46700000000", o.TestNumber))
 	case o.AllowSideEffects && o.TestNumber == "":
-		return configf("--allow-side-effects needs --test-number: the only number a real verification may reach")
+		return configErr("AllowSideEffects", ref("AllowSideEffects"), " needs ", ref("TestNumber"), ": the only number a real verification may reach")
 	case o.UpdateBaseline && o.Baseline == "":
-		return configf("--update-baseline needs --baseline FILE")
+		return configErr("UpdateBaseline", ref("UpdateBaseline"), " needs ", ref("Baseline"))
 	case o.Drift != "" && o.Target != "":
-		return configf("--drift applies to the embedded mock only; drop --target or --drift")
+		return configErr("Drift", ref("Drift"), " applies to the embedded mock only; drop ", ref("Target"), " or ", ref("Drift"))
 	}
 	if o.Cases == 0 {
 		o.Cases = 25
@@ -152,20 +132,11 @@ func (o *Options) normalise() error {
 	if o.Retries < 0 {
 		o.Retries = 0
 	}
-	if o.MaxFindings == 0 {
-		o.MaxFindings = defaultMaxFindings
-	}
 	if o.MaxShrink == 0 {
 		o.MaxShrink = 20
 	}
 	if o.Command == "" {
 		o.Command = "vcheck"
-	}
-	if o.Out == nil {
-		o.Out = io.Discard
-	}
-	if o.Progress == nil {
-		o.Progress = io.Discard
 	}
 	return nil
 }

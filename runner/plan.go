@@ -269,43 +269,24 @@ func runFlags(o *Options) []string {
 func parseReplay(s string) (family string, seed uint64, err error) {
 	family, num, ok := strings.Cut(s, "@")
 	if !ok || family == "" {
-		return "", 0, configf("--replay %q: want FAMILY@SEED as reports print it", s)
+		return "", 0, configErr("Replay", ref("Replay"), fmt.Sprintf(" %q: want FAMILY@SEED as reports print it", s))
 	}
 	seed, err = strconv.ParseUint(num, 10, 64)
 	if err != nil || seed == 0 {
-		return "", 0, configf("--replay %q: the seed is not a positive number", s)
+		return "", 0, configErr("Replay", ref("Replay"), fmt.Sprintf(" %q: the seed is not a positive number", s))
 	}
 	return family, seed, nil
 }
 
-// ParseCodes reads a comma-separated list of documented codes.
-func ParseCodes(flagName, s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []int
-	for _, part := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(part))
-		if err != nil || n < 10000 || n > 99999 {
-			return nil, configf("--%s: %q is not a five-digit error code", flagName, strings.TrimSpace(part))
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-// ParseShard reads "I/N".
-func ParseShard(s string) (i, n int, err error) {
-	if s == "" {
-		return 0, 0, nil
-	}
+// parseShard reads a report's "I/N".
+func parseShard(s string) (i, n int, ok bool) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, configf("--shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
+		return 0, 0, false
 	}
-	return i, n, nil
+	return i, n, true
 }
 
 func familyList(fams []conformance.Family) string {

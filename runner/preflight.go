@@ -63,19 +63,3 @@ func preflight(ctx context.Context, d *doer, t conformance.Target, basic bool) p
 	}
 	return preflightResult{refused: fmt.Sprintf("a correctly signed GET %s was answered %s; %s. Nothing else was sent", preflightPath, answer, hint)}
 }
-
-// checkOutputs makes sure every report path can be written before the
-// first request is sent: a temporary file is created beside each and
-// removed. The JSON report opens its own temporary file right after, and
-// loadBaselineForRun has checked the baseline of an update run.
-func checkOutputs(o *Options) error {
-	for _, p := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}, {"--html", o.HTML}} {
-		if p.path == "" {
-			continue
-		}
-		if err := checkWritable(p.path); err != nil {
-			return configf("%s %v", p.flag, err)
-		}
-	}
-	return nil
-}

@@ -139,14 +139,15 @@ func TestJSONReport_roundTripAndAbort(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.json")
-	r, err := newJSONReport(path)
-	require.NoError(t, err)
+	r := JSONFile(path)
+	require.NoError(t, r.Check())
 	for i := range 3 {
-		r.Add(&CaseRecord{Case: i, Family: "40005/no-plus", Codes: []int{40005}, Request: RequestRecord{Method: "POST", Path: "/x"}})
+		r.Case(&CaseRecord{Case: i, Family: "40005/no-plus", Codes: []int{40005}, Request: RequestRecord{Method: "POST", Path: "/x"}})
 	}
-	_, err = os.Stat(path)
+	_, err := os.Stat(path)
 	require.True(t, os.IsNotExist(err), "nothing at the final path before Finish")
-	require.NoError(t, r.Finish(sampleSummary()))
+	require.NoError(t, r.Report(sampleSummary()))
+	require.NoError(t, r.Close())
 
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -161,10 +162,9 @@ func TestJSONReport_roundTripAndAbort(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sampleSummary().Groups, s.Groups)
 
-	r2, err := newJSONReport(filepath.Join(dir, "aborted.json"))
-	require.NoError(t, err)
-	r2.Add(&CaseRecord{Case: 1})
-	r2.Abort()
+	r2 := JSONFile(filepath.Join(dir, "aborted.json"))
+	r2.Case(&CaseRecord{Case: 1})
+	require.NoError(t, r2.Close())
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "an aborted report leaves nothing behind")
 }

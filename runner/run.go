@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,129 +22,53 @@ import (
 // must not be what trips its rate limit.
 const defaultRemoteRate = 5
 
-// Run runs the suite as o says and returns what it found. Once the options
-// are valid and the report paths writable, every path ends with a Summary
-// whose Verdict and Reason the reports state. The error is nil when the run
-// judged the target (pass or broken); it wraps ErrConfig for a usage or
-// configuration error (a Summary with VerdictConfig when the target refused
-// the credentials) and ErrUnreachable when the target could not be reached
-// or judged (VerdictUnreachable, VerdictUnjudged).
-func Run(ctx context.Context, o Options) (*Summary, error) {
-	if err := o.normalise(); err != nil {
-		return nil, err
-	}
-	cat := o.Catalog
-	if cat == nil {
-		cat = contracts.DefaultCatalog()
-	}
-	// In an update run, baseline is the one being replaced (nil for a new
-	// file); read and validated before anything is sent either way.
-	var baseline *Baseline
-	if o.Baseline != "" {
-		b, err := loadBaselineForRun(&o)
-		if err != nil {
-			return nil, err
-		}
-		baseline = b
-	}
-	if o.Seed == 0 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		o.Seed = binary.LittleEndian.Uint64(b[:]) | 1
-	}
-
-	requests := func() int64 { return 0 } // HTTP requests sent so far
-
-	tgt := Target{Embedded: o.Target == "", Loopback: true}
-	if !tgt.Embedded {
-		t, err := ParseTarget(o.Target)
-		if err != nil {
-			return nil, configf("%v", err)
-		}
-		tgt = t
-	}
-	magic := o.MockMagic || tgt.Embedded
-	copts := conformance.Options{Catalog: cat, Magic: magic, Basic: o.Basic, TestNumber: o.TestNumber, StartBase: sideEffectsAllowed(&o, tgt.Loopback)}
-	if err := copts.Validate(); err != nil {
-		return nil, configf("%v", err)
-	}
-	sel := selectFamilies(conformance.Families(copts), &o, tgt.Loopback)
-	var cases []planned
-	if o.Replay != "" {
-		name, seed, err := parseReplay(o.Replay)
-		if err != nil {
-			return nil, err
-		}
-		i := -1
-		for j := range sel.families {
-			if sel.families[j].Name == name {
-				i = j
-			}
-		}
-		if i < 0 {
-			return nil, configf("--replay %q: no family %q is selected here (families: %s)", o.Replay, name, familyList(sel.families))
-		}
-		cases = []planned{{fam: &sel.families[i], seed: seed}}
-	} else {
-		cases = plan(sel.families, &o, o.Seed)
-	}
-	if len(cases) == 0 {
-		return nil, configf("nothing to send: no family is left after --only/--skip, the shard and the safety rules")
-	}
-
-	required, err := requiredCodes(&o, cat, sel, magic)
+// Run runs the suite as o says, hands the results to reps, and returns
+// the summary. reps may be empty: the Summary holds everything a run found
+// (reports add the cases one by one; see CaseReporter).
+//
+// Every destination is checked (Checker) before the first request, so a
+// report that cannot be written is a configuration error that costs no
+// request. Once the options are valid and the destinations writable, every
+// path ends with a Summary whose Verdict and Reason each reporter is handed
+// (Report), except an interrupted run, which reports nothing rather than a
+// partial run. The error is nil when the run judged the target (pass or
+// broken); it is a *ConfigError (wrapping ErrConfig) for a usage or
+// configuration error (with a Summary of VerdictConfig when the target
+// refused the credentials), and wraps ErrUnreachable when the target could
+// not be reached or judged (VerdictUnreachable, VerdictUnjudged). A
+// reporter that fails adds its error.
+func Run(ctx context.Context, o Options, reps ...Reporter) (*Summary, error) {
+	p, err := prepare(&o)
 	if err != nil {
 		return nil, err
 	}
-	judged := requiredHere(sel.families, &o, o.Seed, required) // the rest is judged by vcheck merge
-
-	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(cases), Embedded: tgt.Embedded, Required: required, Flags: runFlags(&o)}
-	if o.Shards > 1 {
-		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
-	}
-	s.AuthBase = authBaseOf(copts, sel.families)
-	if o.DryRun {
-		return s, dryRun(&o, tgt, cases)
-	}
-	// Every output path is checked before the first request: a report that
-	// cannot be written must not cost a run's requests.
-	if err := checkOutputs(&o); err != nil {
+	rs := reporters(reps)
+	defer rs.close()
+	if err := rs.check(); err != nil {
 		return nil, err
 	}
-	var report *jsonReport
-	if o.JSON != "" {
-		rep, err := newJSONReport(o.JSON)
-		if err != nil {
-			return nil, configf("%v", err)
-		}
-		report = rep
-		defer func() {
-			if report != nil {
-				report.Abort()
-			}
-		}()
-	}
+	tgt, cat, sel, cases := p.tgt, p.cat, p.sel, p.cases
+	requests := func() int64 { return 0 } // HTTP requests sent so far
+
+	s := p.summary(&o)
 	oracle := conformance.Oracle{Catalog: cat, Policy: o.Policy}
 	// stop ends a run that could not be judged: the reports are written
 	// with the verdict and its reason, so they say what the exit code says.
 	stop := func(col *collector, v Verdict, reason string, err error) (*Summary, error) {
 		s.Verdict, s.Reason = v, reason
 		if col != nil {
-			col.summary(s, sel.excluded, magic)
+			col.summary(s, sel.excluded, p.magic)
 		}
 		s.Requests = int(requests())
 		s.Duration = time.Since(s.Started)
-		werr := writeReports(&o, s, report)
-		report = nil
-		_ = writeText(o.Out, s, o.MaxFindings)
-		return s, errors.Join(err, werr)
+		return s, errors.Join(err, rs.report(s))
 	}
 
 	cred := o.Credentials
 	if tgt.Embedded {
 		running, defaultCred, err := startEmbedded(ctx, &o, cat)
 		if err != nil {
-			return nil, configf("embedded mock: %v", err)
+			return nil, configErr("", "embedded mock: ", err)
 		}
 		defer running.Close()
 		tgt.URL = running.URL
@@ -157,13 +81,14 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		s.Target = "embedded mock (" + tgt.URL + ")"
 	}
 	if cred.Key == "" || cred.Secret.IsZero() {
-		msg := "no credentials: set --key and --secret, or SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET"
-		return stop(nil, VerdictConfig, msg, configf("%s", msg))
+		reason := "no credentials: set --key and --secret, or SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET"
+		return stop(nil, VerdictConfig, reason, configErr("Credentials", "no credentials: set ", ref("Credentials")))
 	}
 	if _, err := cred.Secret.Key(); err != nil && !o.Basic {
-		return stop(nil, VerdictConfig, "--secret: "+err.Error(), configf("--secret: %v", err))
+		return stop(nil, VerdictConfig, "--secret: "+err.Error(), configErr("Credentials.Secret", ref("Credentials.Secret"), ": ", err))
 	}
-	fmt.Fprintf(o.Progress, "vcheck: %s, seed %d, %d cases in %d families\n", s.Target, o.Seed, len(cases), len(sel.families))
+	prog := Progress{Target: s.Target, Seed: o.Seed, Planned: len(cases), Families: len(sel.families)}
+	rs.progress(prog)
 
 	d := &doer{client: newHTTPClient(o.Concurrency), budget: int64(o.Budget), timeout: o.Timeout, retries: o.Retries}
 	if o.Transport != nil {
@@ -178,7 +103,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		d.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
 	}
 
-	col := newCollector(&o, cat, oracle, tgt.URL, report)
+	col := newCollector(&o, cat, oracle, tgt.URL, rs, prog)
 	target := conformance.Target{BaseURL: tgt.URL, Credentials: cred}
 
 	switch pf := preflight(ctx, d, target, o.Basic); {
@@ -194,7 +119,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		// secret or this machine's clock is wrong: the user's setup, not a
 		// contract failure, and no reason to spend the budget on 401s.
 		reason := "the target refused the credentials: " + pf.refused
-		return stop(col, VerdictConfig, reason, configf("%s", reason))
+		return stop(col, VerdictConfig, reason, configErr("Credentials", reason))
 	}
 
 	wait := time.Second // a rate-limit answer without Retry-After: wait this long
@@ -206,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		shrinkGroups(ctx, &o, d, target, oracle, col, wait, !tgt.Loopback)
 	}
 	s.Requests = int(d.used.Load())
-	col.summary(s, sel.excluded, magic)
+	col.summary(s, sel.excluded, p.magic)
 	for k, v := range sel.skipped {
 		if s.SkippedWhy == nil {
 			s.SkippedWhy = map[string]int{}
@@ -215,11 +140,11 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	s.Duration = time.Since(s.Started)
 	var gone []BaselineEntry
-	if baseline != nil {
-		gone = baseline.Apply(s)
+	if p.baseline != nil {
+		gone = p.baseline.Apply(s)
 	}
 	tallyCauses(s)
-	s.Verdict, s.Reason = verdict(s, judged)
+	s.Verdict, s.Reason = verdict(s, p.judged)
 	if ctx.Err() != nil {
 		// Interrupted: no report is written rather than a partial one
 		// that reads like a complete run.
@@ -228,33 +153,24 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	// An update run accepts what it found: it writes the baseline before
 	// the reports, and the reports and the verdict are those of a run
 	// compared with the baseline just written.
-	var updated string
 	if o.UpdateBaseline {
-		nb, ch := UpdateBaseline(baseline, s, time.Now())
+		nb, ch := UpdateBaseline(p.baseline, s, time.Now())
 		if err := WriteBaseline(o.Baseline, nb); err != nil {
 			return s, err
 		}
 		gone = nil
 		nb.Apply(s)
 		tallyCauses(s)
-		s.Verdict, s.Reason = verdict(s, judged)
-		updated = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
-	}
-	if err := writeReports(&o, s, report); err != nil {
-		report = nil
-		return s, err
-	}
-	report = nil
-	if err := writeText(o.Out, s, o.MaxFindings); err != nil {
-		return s, err
+		s.Verdict, s.Reason = verdict(s, p.judged)
+		s.BaselineUpdate = fmt.Sprintf("baseline: wrote %s: %s", o.Baseline, ch)
 	}
 	for _, e := range gone {
 		if e.Exercised(s) {
-			fmt.Fprintf(o.Out, "baseline: %s no longer occurs (%s); --update-baseline drops it\n", e.Key(), e.Reason)
+			s.BaselineGone = append(s.BaselineGone, e)
 		}
 	}
-	if updated != "" {
-		fmt.Fprintln(o.Out, updated)
+	if err := rs.report(s); err != nil {
+		return s, err
 	}
 	switch s.Verdict {
 	case VerdictUnreachable:
@@ -265,30 +181,99 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	return s, nil
 }
 
+// prepared is a run's plan, made from the options before anything is
+// sent: every configuration error is found here.
+type prepared struct {
+	cat      *contracts.Catalog
+	baseline *Baseline // the one compared with, or replaced (nil: a new file)
+	tgt      Target
+	magic    bool
+	copts    conformance.Options
+	sel      selection
+	cases    []planned
+	required []int // --require-codes as resolved here
+	judged   []int // the part of required this shard answers for
+}
+
+// summary is the run's Summary before anything is sent: the plan.
+func (p *prepared) summary(o *Options) *Summary {
+	s := &Summary{Version: o.Version, Seed: o.Seed, Started: time.Now().UTC(), Planned: len(p.cases), Embedded: p.tgt.Embedded, Required: p.required, Flags: runFlags(o)}
+	if o.Shards > 1 {
+		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
+	}
+	s.AuthBase = authBaseOf(p.copts, p.sel.families)
+	return s
+}
+
+// prepare checks o, fills in its defaults (the seed included) and plans
+// the run.
+func prepare(o *Options) (*prepared, error) {
+	if err := o.normalise(); err != nil {
+		return nil, err
+	}
+	p := &prepared{cat: o.Catalog}
+	if p.cat == nil {
+		p.cat = contracts.DefaultCatalog()
+	}
+	// In an update run, baseline is the one being replaced (nil for a new
+	// file); read and validated before anything is sent either way.
+	if o.Baseline != "" {
+		b, err := loadBaselineForRun(o)
+		if err != nil {
+			return nil, err
+		}
+		p.baseline = b
+	}
+	if o.Seed == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		o.Seed = binary.LittleEndian.Uint64(b[:]) | 1
+	}
+	p.tgt = Target{Embedded: o.Target == "", Loopback: true}
+	if !p.tgt.Embedded {
+		t, err := parseTarget("", o.Target)
+		if err != nil {
+			return nil, configErr("Target", ref("Target"), err)
+		}
+		p.tgt = t
+	}
+	p.magic = o.MockMagic || p.tgt.Embedded
+	p.copts = conformance.Options{Catalog: p.cat, Magic: p.magic, Basic: o.Basic, TestNumber: o.TestNumber, StartBase: sideEffectsAllowed(o, p.tgt.Loopback)}
+	if err := p.copts.Validate(); err != nil {
+		return nil, configErr("", err)
+	}
+	p.sel = selectFamilies(conformance.Families(p.copts), o, p.tgt.Loopback)
+	if o.Replay != "" {
+		name, seed, err := parseReplay(o.Replay)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(p.sel.families, func(f conformance.Family) bool { return f.Name == name })
+		if i < 0 {
+			return nil, configErr("Replay", ref("Replay"), fmt.Sprintf(" %q: no family %q is selected here (families: %s)", o.Replay, name, familyList(p.sel.families)))
+		}
+		p.cases = []planned{{fam: &p.sel.families[i], seed: seed}}
+	} else {
+		p.cases = plan(p.sel.families, o, o.Seed)
+	}
+	if len(p.cases) == 0 {
+		return nil, configErr("", "nothing to send: no family is left after ", ref("Only"), "/", ref("Skip"), ", the shard and the safety rules")
+	}
+	required, err := requiredCodes(o, p.cat, p.sel, p.magic)
+	if err != nil {
+		return nil, err
+	}
+	p.required = required
+	p.judged = requiredHere(p.sel.families, o, o.Seed, required) // the rest is judged by vcheck merge
+	return p, nil
+}
+
 func classifyKind(err error) string {
 	var te *TransportError
 	if errors.As(err, &te) {
 		return te.Kind
 	}
 	return TransportOther
-}
-
-// writeReports writes the report files the options ask for, atomically.
-func writeReports(o *Options, s *Summary, report *jsonReport) error {
-	var errs []error
-	if report != nil {
-		errs = append(errs, report.Finish(s))
-	}
-	if o.JUnit != "" {
-		errs = append(errs, writeFileAtomic(o.JUnit, func(w io.Writer) error { return WriteJUnit(w, s) }))
-	}
-	if o.Markdown != "" {
-		errs = append(errs, writeFileAtomic(o.Markdown, func(w io.Writer) error { return writeMarkdown(w, s, o.MaxFindings) }))
-	}
-	if o.HTML != "" {
-		errs = append(errs, writeFileAtomic(o.HTML, func(w io.Writer) error { return WriteHTML(w, s, o.Catalog) }))
-	}
-	return errors.Join(errs...)
 }
 
 // execute draws the cases in one goroutine (rapid's Draw is not safe for
@@ -330,11 +315,8 @@ func execute(ctx context.Context, o *Options, d *doer, tgt Target, target confor
 		wg.Wait()
 		close(results)
 	}()
-	prog := newProgress(o, len(cases))
-	defer prog.stop()
 	for r := range results {
 		col.add(r)
-		prog.update(col)
 	}
 	if n := col.skippedLate.Load(); n > 0 {
 		why := "budget spent"

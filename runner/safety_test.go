@@ -2,7 +2,6 @@ package runner_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -29,8 +28,7 @@ type plannedCase struct {
 func dryRun(t *testing.T, o runner.Options) (*runner.Summary, []plannedCase) {
 	t.Helper()
 	var out bytes.Buffer
-	o.DryRun, o.Out = true, &out
-	s, err := runner.Run(context.Background(), o)
+	s, err := runner.DryRun(&out, o)
 	require.NoError(t, err)
 	var cases []plannedCase
 	for _, block := range strings.Split(out.String(), "\ncase ")[1:] {

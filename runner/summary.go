@@ -73,6 +73,13 @@ type Summary struct {
 	Reason string `json:"reason,omitempty"`
 	// Required are the codes --require-codes asked to be exercised.
 	Required []int `json:"required,omitempty"`
+	// BaselineGone are the baseline entries that accepted no finding of a
+	// run that exercised them (BaselineEntry.Exercised): an update drops
+	// them. BaselineUpdate says what an update run wrote. The text summary
+	// states both; they are about the baseline file, not the target, and
+	// are not in the JSON report.
+	BaselineGone   []BaselineEntry `json:"-"`
+	BaselineUpdate string          `json:"-"`
 }
 
 // Coverage states of a documented code.

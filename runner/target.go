@@ -20,8 +20,11 @@ type Target struct {
 // ParseTarget checks a --target URL (loopback.ParseBaseURL: http or https,
 // a host, no query, no user info: credentials go in --key/--secret, never in
 // a URL that reports would print).
-func ParseTarget(raw string) (Target, error) {
-	u, err := loopback.ParseBaseURL("--target", raw)
+func ParseTarget(raw string) (Target, error) { return parseTarget("target", raw) }
+
+// parseTarget is ParseTarget with the errors naming the URL as name does.
+func parseTarget(name, raw string) (Target, error) {
+	u, err := loopback.ParseBaseURL(name, raw)
 	if err != nil {
 		return Target{}, err
 	}

@@ -14,6 +14,32 @@ func WriteText(w io.Writer, s *Summary) error {
 	return writeText(w, s, defaultMaxFindings)
 }
 
+// TextSummary returns the Reporter of the human summary (WriteText) on w,
+// detailing at most maxFindings finding groups after the causes (0 means
+// 20, negative means the causes only), followed by what the run did to its
+// baseline.
+func TextSummary(w io.Writer, maxFindings int) Reporter {
+	return &textReport{w: w, max: findingsMax(maxFindings)}
+}
+
+type textReport struct {
+	w   io.Writer
+	max int
+}
+
+func (t *textReport) Report(s *Summary) error {
+	if err := writeText(t.w, s, t.max); err != nil {
+		return err
+	}
+	for _, e := range s.BaselineGone {
+		fmt.Fprintf(t.w, "baseline: %s no longer occurs (%s); --update-baseline drops it\n", e.Key(), e.Reason)
+	}
+	if s.BaselineUpdate != "" {
+		fmt.Fprintln(t.w, s.BaselineUpdate)
+	}
+	return nil
+}
+
 // writeText is WriteText with the per-group detail bounded to max groups
 // (none when max < 0); the causes come first and are never cut.
 func writeText(w io.Writer, s *Summary, max int) error {

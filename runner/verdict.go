@@ -9,13 +9,6 @@ import (
 	"github.com/vcheck/vcheck/contracts"
 )
 
-// unjudgedError is a target that answered but could not be judged; it
-// takes ErrUnreachable's exit code without claiming the target is down.
-type unjudgedError struct{ reason string }
-
-func (e *unjudgedError) Error() string { return "target could not be judged: " + e.reason }
-func (e *unjudgedError) Unwrap() error { return ErrUnreachable }
-
 // verdict decides the run's outcome and says why in one line. Broken
 // needs an open finding group that a re-send did not disprove; a run that
 // judged no case is never a pass; a required code that no case exercised
@@ -97,17 +90,17 @@ func requiredCodes(o *Options, cat *contracts.Catalog, sel selection, magic bool
 		spec, ok := cat.Lookup(code)
 		switch {
 		case !ok:
-			return nil, configf("--require-codes %d: not a documented code", code)
+			return nil, configErr("RequireCodes", ref("RequireCodes"), fmt.Sprintf(" %d: not a documented code", code))
 		case planned[code]:
 			out = append(out, code)
 		case sel.excluded[code] != "":
-			return nil, configf("--require-codes %d: not triggerable here: %s", code, sel.excluded[code])
+			return nil, configErr("RequireCodes", ref("RequireCodes"), fmt.Sprintf(" %d: not triggerable here: %s", code, sel.excluded[code]))
 		case !spec.Trigger.Triggerable() && !magic:
-			return nil, configf("--require-codes %d: an account or server condition; only a target that honours the magic numbers (--mock-magic) can be made to answer it", code)
+			return nil, configErr("RequireCodes", ref("RequireCodes"), fmt.Sprintf(" %d: an account or server condition; only a target that honours the magic numbers (", code), ref("MockMagic"), ") can be made to answer it")
 		case len(o.Only) > 0 && !slices.Contains(o.Only, code), slices.Contains(o.Skip, code):
-			return nil, configf("--require-codes %d: left out by --only/--skip", code)
+			return nil, configErr("RequireCodes", ref("RequireCodes"), fmt.Sprintf(" %d: left out by ", code), ref("Only"), "/", ref("Skip"))
 		default:
-			return nil, configf("--require-codes %d: no case family triggers it", code)
+			return nil, configErr("RequireCodes", ref("RequireCodes"), fmt.Sprintf(" %d: no case family triggers it", code))
 		}
 	}
 	return out, nil

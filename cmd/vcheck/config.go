@@ -198,7 +198,7 @@ func runFileValue(fl *flag.Flag, v *yaml.Node) (string, error) {
 	return s, nil
 }
 
-// codeList checks that each of parts is a number, so that runner.ParseCodes,
+// codeList checks that each of parts is a number, so that parseCodes,
 // which quotes what it refuses, never quotes a word from the file (a
 // secret pasted on the wrong line, say).
 func codeList(parts []string) error {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vcheck/vcheck/contracts"
+	"github.com/vcheck/vcheck/internal/atomicfile"
 	"github.com/vcheck/vcheck/internal/loopback"
 	"github.com/vcheck/vcheck/kit"
 	"github.com/vcheck/vcheck/mock"
@@ -280,26 +281,8 @@ func kitReport(args []string, out io.Writer) error {
 	return kit.WriteMatrix(out, reps)
 }
 
-// writeFileAtomic writes through a temporary file renamed into place.
+// writeFileAtomic writes a kit report through a temporary file renamed
+// into place (atomicfile), with the mode it has always had.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".vcheck-kit-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
+	return atomicfile.Write(path, 0o600, write)
 }

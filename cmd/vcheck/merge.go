@@ -15,7 +15,7 @@ func init() {
 func runMerge(_ context.Context, args []string, out, _ io.Writer) error {
 	fs := newFlags("merge", "A.json B.json ... [--json FILE] [--junit FILE] [--markdown FILE] [--html FILE]", out)
 	fs.epilog = mergeExitCodes
-	var o runner.MergeOptions
+	var o runConfig
 	fs.StringVar(&o.JSON, "json", "", "write the merged JSON report (every shard's cases, the summary) to this file")
 	fs.StringVar(&o.JUnit, "junit", "", "write a merged JUnit XML report to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "write a merged Markdown summary to this file")
@@ -32,15 +32,23 @@ func runMerge(_ context.Context, args []string, out, _ io.Writer) error {
 		paths = append(paths, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	o.Out = out
-	s, err := runner.Merge(paths, o)
-	switch {
-	case errors.Is(err, runner.ErrConfig):
-		return usagef("%v", err)
-	case err != nil:
+	o.out = out
+	reps, flags := o.mergeReporters()
+	s, err := runner.Merge(paths, reps...)
+	if err != nil {
+		if errors.Is(err, runner.ErrConfig) {
+			return usagef("%s", flagText(err, flags))
+		}
 		return err
 	}
 	return verdictError(s)
+}
+
+// mergeReporters are the report files of a merge and its text summary (no
+// progress: a merge sends nothing).
+func (c *runConfig) mergeReporters() ([]runner.Reporter, map[runner.Reporter]string) {
+	reps, flags := c.files()
+	return append(reps, runner.TextSummary(c.out, c.MaxFindings)), flags
 }
 
 // mergeExitCodes is what vcheck merge -h says of its exit codes.

@@ -24,27 +24,81 @@ func runRun(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := runner.Run(ctx, o)
-	switch {
-	case errors.Is(err, runner.ErrConfig):
-		return usagef("%v", err)
-	case errors.Is(err, runner.ErrUnreachable):
-		return withExit(err, errUnreachable)
-	case err != nil:
-		return err
-	case o.DryRun:
-		return nil // nothing was sent, so there is no verdict to give
+	if o.DryRun {
+		_, err := runner.DryRun(out, o.Options)
+		return runError(err, nil) // nothing was sent, so there is no verdict to give
+	}
+	reps, flags := o.reporters()
+	s, err := runner.Run(ctx, o.Options, reps...)
+	if err != nil {
+		return runError(err, flags)
 	}
 	return verdictError(s)
 }
 
+// runError maps an error of runner.Run, runner.DryRun or runner.Merge to
+// the CLI's: a configuration error names flags (flagText), with exit 2; an
+// unreachable target gets exit 3.
+func runError(err error, reporterFlags map[runner.Reporter]string) error {
+	switch {
+	case errors.Is(err, runner.ErrConfig):
+		return usagef("%s", flagText(err, reporterFlags))
+	case errors.Is(err, runner.ErrUnreachable):
+		return withExit(err, errUnreachable)
+	}
+	return err
+}
+
+// runConfig is what vcheck run's flags say: how the run executes
+// (runner.Options) and where its results go.
+type runConfig struct {
+	runner.Options
+	// JSON, JUnit, Markdown and HTML are report paths ("" for none).
+	JSON, JUnit, Markdown, HTML string
+	// MaxFindings bounds the finding groups the text and the Markdown
+	// detail (runner.TextSummary).
+	MaxFindings int
+	// DryRun prints the plan instead of running it.
+	DryRun bool
+	// out gets the text summary, errOut the progress lines (live when
+	// terminal).
+	out, errOut io.Writer
+	terminal    bool
+}
+
+// reporters are the run's reporters, in the order they report (the live
+// progress line ends before anything else is written), and the flag that
+// asked for each report file.
+func (c *runConfig) reporters() ([]runner.Reporter, map[runner.Reporter]string) {
+	files, flags := c.files()
+	reps := append([]runner.Reporter{runner.ProgressLines(c.errOut, c.terminal)}, files...)
+	return append(reps, runner.TextSummary(c.out, c.MaxFindings)), flags
+}
+
+// files are the report files the flags ask for, and the flag of each.
+func (c *runConfig) files() ([]runner.Reporter, map[runner.Reporter]string) {
+	var reps []runner.Reporter
+	flags := map[runner.Reporter]string{}
+	file := func(flag, path string, r runner.Reporter) {
+		if path != "" {
+			reps = append(reps, r)
+			flags[r] = flag
+		}
+	}
+	file("--json", c.JSON, runner.JSONFile(c.JSON))
+	file("--junit", c.JUnit, runner.JUnitFile(c.JUnit))
+	file("--markdown", c.Markdown, runner.MarkdownFile(c.Markdown, c.MaxFindings))
+	file("--html", c.HTML, runner.HTMLFile(c.HTML, c.Catalog))
+	return reps, flags
+}
+
 // runOptions maps vcheck run's flags, and the --config file under them,
-// onto runner.Options; every value is checked here, naming its flag (and
-// the file and line when the file set it).
-func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
+// onto a runConfig; every value is checked here, naming its flag (and the
+// file and line when the file set it).
+func runOptions(args []string, out, errOut io.Writer) (runConfig, error) {
 	fs := newFlags("run", "[--config FILE] [--target URL] [flags]", out)
 	fs.epilog = runExitCodes
-	var o runner.Options
+	var o runConfig
 	config := fs.String("config", "", "read run flags from this YAML file: keys are the flag names, relative paths are relative to the file, flags given here win; never secrets")
 	fs.StringVar(&o.Target, "target", "", "base URL of the API to test; empty starts the embedded mock on a loopback port")
 	key := fs.String("key", "", "application key (default $SINCH_APPLICATION_KEY)")
@@ -120,7 +174,7 @@ func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
 	case "all":
 		o.RequireAll = true
 	default:
-		codes, err := runner.ParseCodes("require-codes", *require)
+		codes, err := parseCodes("require-codes", *require)
 		if err != nil {
 			return o, bad("require-codes", err)
 		}
@@ -144,20 +198,20 @@ func runOptions(args []string, out, errOut io.Writer) (runner.Options, error) {
 	if o.Policy, err = conformance.ParsePolicy(*errata); err != nil {
 		return o, bad("errata", fmt.Errorf("--errata: %w", err))
 	}
-	if o.Only, err = runner.ParseCodes("only", *only); err != nil {
+	if o.Only, err = parseCodes("only", *only); err != nil {
 		return o, bad("only", err)
 	}
-	if o.Skip, err = runner.ParseCodes("skip", *skip); err != nil {
+	if o.Skip, err = parseCodes("skip", *skip); err != nil {
 		return o, bad("skip", err)
 	}
-	if o.Shard, o.Shards, err = runner.ParseShard(*shard); err != nil {
+	if o.Shard, o.Shards, err = parseShard(*shard); err != nil {
 		return o, bad("shard", err)
 	}
 	if o.Catalog, err = catalog(); err != nil {
 		return o, bad("catalog", err)
 	}
 	o.CatalogPath = fs.Lookup("catalog").Value.String()
-	o.Out, o.Progress, o.Terminal = out, errOut, isTerminal(errOut)
+	o.out, o.errOut, o.terminal = out, errOut, isTerminal(errOut)
 	o.Version = versionString()
 	return o, nil
 }
