@@ -4,15 +4,17 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 20000x
 BENCHTIME ?= 1s
 ACTIONLINT = github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# The linters of .golangci.yml; go run builds it once per Go build cache.
+GOLANGCI  = github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 # The same version as .github/workflows/release.yml's goreleaser-action.
 GORELEASER = github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: test prereqs fmt vet unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak release-check
+.PHONY: test prereqs fmt vet lint unit fuzz-smoke fuzz bench actionlint modcheck npm pip interop kit soak release-check
 
-## test: formatting, vet, go.mod hygiene, unit tests with -race (the official Node and Python SDKs'
+## test: formatting, vet, the linters of .golangci.yml, go.mod hygiene, unit tests with -race (the official Node and Python SDKs'
 ## interop tests included: npm and pip install their pinned packages first), a short run of each fuzz target, workflow lint;
 ## prereqs first, so a missing tool is named in the first second rather than minutes in
-test: prereqs fmt vet modcheck npm pip unit fuzz-smoke actionlint
+test: prereqs fmt vet lint modcheck npm pip unit fuzz-smoke actionlint
 
 ## prereqs: check the tools make test needs (Go 1.26, node, npm, python3 with venv and pip, shellcheck,
 ## and under CI=true chromium) and say how to install each one missing; .ci/run installs them on Debian
@@ -42,6 +44,10 @@ fmt:
 
 vet:
 	$(GO) vet ./...
+
+## lint: golangci-lint with .golangci.yml (errcheck, staticcheck, unused and the rest it names)
+lint:
+	$(GO) run $(GOLANGCI) run ./...
 
 # go install module@version refuses a go.mod with replace or exclude directives.
 modcheck:

@@ -106,7 +106,7 @@ func SignRequest(req *http.Request, body []byte, cred Credentials, now time.Time
 		if err != nil {
 			return fmt.Errorf("sign: reading the body: %w", err)
 		}
-		req.Body.Close()
+		_ = req.Body.Close() // read to the end; the copy below replaces it
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		body = b
 	}

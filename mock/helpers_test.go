@@ -1,7 +1,6 @@
 package mock_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -129,12 +128,6 @@ func (ns *numbers) next() string {
 			return n
 		}
 	}
-}
-
-func compact(t testing.TB, s string) []byte {
-	var b bytes.Buffer
-	require.NoError(t, json.Compact(&b, []byte(s)))
-	return b.Bytes()
 }
 
 // atomicTime is a clock a test moves by hand.

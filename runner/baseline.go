@@ -156,7 +156,7 @@ func parseBaseline(data []byte) (*Baseline, error) {
 		Format int `json:"format"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("not a vcheck baseline: %v", err)
+		return nil, fmt.Errorf("not a vcheck baseline: %w", err)
 	}
 	var b Baseline
 	switch head.Format {
@@ -206,7 +206,7 @@ func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("not a vcheck baseline: %v", err)
+		return fmt.Errorf("not a vcheck baseline: %w", err)
 	}
 	return nil
 }

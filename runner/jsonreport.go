@@ -114,7 +114,7 @@ func (r *JSONReport) Report(s *Summary) error {
 		r.err = r.f.Commit()
 	}
 	if r.err != nil {
-		r.Close()
+		_ = r.Close() // r.err is the failure to report
 		return fmt.Errorf("report %s: %w", r.Path, r.err)
 	}
 	r.err = errReported
@@ -127,7 +127,7 @@ var errReported = errors.New("already reported")
 // Close removes the temporary file of a report that was not written.
 func (r *JSONReport) Close() error {
 	if r.f != nil {
-		r.f.Close()
+		_ = r.f.Close()
 	}
 	return nil
 }

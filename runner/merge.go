@@ -193,7 +193,6 @@ func mergeSummaries(order []int, parts []*Summary) *Summary {
 			key := groupKey(g.Code, g.Check, g.Family) + "/" + g.Observed
 			m, ok := groups[key]
 			if !ok {
-				g := g
 				groups[key] = &g
 				gorder = append(gorder, key)
 				continue
@@ -212,7 +211,6 @@ func mergeSummaries(order []int, parts []*Summary) *Summary {
 				m.Count += g.Count
 				continue
 			}
-			g := g
 			transport[key] = &g
 			torder = append(torder, key)
 		}
@@ -222,7 +220,6 @@ func mergeSummaries(order []int, parts []*Summary) *Summary {
 				m.Count += o.Count
 				continue
 			}
-			o := o
 			obs[key] = &o
 			oorder = append(oorder, key)
 		}

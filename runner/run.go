@@ -111,7 +111,7 @@ func Run(ctx context.Context, o Options, reps ...Reporter) (*Summary, error) {
 		s.Transport = []Group{{Check: classifyKind(pf.err), Family: "preflight", Count: 1,
 			Message: fmt.Sprintf("GET %s%s: %v", tgt.URL, preflightPath, pf.err)}}
 		reason := fmt.Sprintf("the target could not be reached: %v", pf.err)
-		return stop(col, VerdictUnreachable, reason, fmt.Errorf("%s: %w: %v", tgt.URL, ErrUnreachable, pf.err))
+		return stop(col, VerdictUnreachable, reason, fmt.Errorf("%s: %w: %w", tgt.URL, ErrUnreachable, pf.err))
 	case pf.refused != "" && !tgt.Embedded:
 		// The embedded mock was handed these very credentials, so a refusal
 		// there is the mock's own fault and the run goes on to judge it; any

@@ -55,7 +55,7 @@ func flagText(err error, reporterFlags map[runner.Reporter]string) string {
 		}
 		return optionFlags[field]
 	})
-	if err == error(ce) {
+	if err == error(ce) { //nolint:errorlint // identity, not a match: is err the ConfigError itself, unjoined?
 		return text
 	}
 	// The ConfigError joined with a report's own failure.

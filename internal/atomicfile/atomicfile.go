@@ -78,7 +78,7 @@ func (f *File) Commit() error {
 		err = os.Rename(f.tmp.Name(), f.path)
 	}
 	if err != nil {
-		os.Remove(f.tmp.Name())
+		_ = os.Remove(f.tmp.Name()) // best effort: err is the failure to report
 	}
 	f.tmp = nil
 	return err
@@ -90,7 +90,7 @@ func (f *File) Close() error {
 	if f.tmp == nil {
 		return nil
 	}
-	f.tmp.Close()
+	_ = f.tmp.Close() // removed next, its content abandoned
 	err := os.Remove(f.tmp.Name())
 	f.tmp = nil
 	return err
@@ -122,6 +122,6 @@ func Check(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: cannot be written: %w", path, err)
 	}
-	f.Close()
+	_ = f.Close() // empty, removed next
 	return os.Remove(f.Name())
 }

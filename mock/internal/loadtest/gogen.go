@@ -49,7 +49,7 @@ func runGo(base string, dur time.Duration, conns, maxReq int) (result, error) {
 					continue
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				local = append(local, time.Since(t0))
 				if resp.StatusCode != http.StatusBadRequest {
 					bad.Add(1)

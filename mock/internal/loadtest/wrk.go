@@ -31,7 +31,7 @@ func runWrk(wrk, base string, dur time.Duration, conns, threads int) (result, er
 	if err != nil {
 		return result{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	script := filepath.Join(dir, "request.lua")
 	// the Lua script holds a valid signature for the next 15 minutes of the
 	// public test credentials: nothing secret
