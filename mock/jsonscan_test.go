@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"pgregory.net/rapid"
+
+	"github.com/vcheck/vcheck/internal/jsonscan"
 )
 
 // agreesWithEncodingJSON checks parseObject against encoding/json decoding
@@ -28,8 +30,9 @@ func agreesWithEncodingJSON(t interface {
 	if !ok {
 		return
 	}
+	members, _ := jsonscan.Object(got)
 	keys := map[string]bool{}
-	for _, m := range got {
+	for _, m := range members {
 		keys[m.Key] = true
 	}
 	if len(keys) != len(want) {
@@ -39,6 +42,16 @@ func agreesWithEncodingJSON(t interface {
 		v, found := got.get(k)
 		if !found || !bytes.Equal(v, bytes.TrimSpace(raw)) {
 			t.Fatalf("%q: key %q: got %q (found %v), encoding/json %q", b, k, v, found, raw)
+		}
+		// nestedObject skips the validation parseObject did: on a member
+		// of a valid body it must answer exactly what parseObject does.
+		n1, nok1 := nestedObject(v)
+		n2, nok2 := parseObject(v)
+		if nok1 != nok2 || !bytes.Equal(n1, n2) {
+			t.Fatalf("%q: key %q: nestedObject %q %v, parseObject %q %v", b, k, n1, nok1, n2, nok2)
+		}
+		if nok1 {
+			agreesWithEncodingJSON(t, v) // and its lookups agree too
 		}
 		s1, ok1 := stringValue(v)
 		var s2 string

@@ -134,7 +134,7 @@ func subObject(f fields, key string) (fields, bool) {
 	if !ok {
 		return nil, false
 	}
-	return parseObject(raw)
+	return nestedObject(raw)
 }
 
 // param is a string parameter as found in a body.

@@ -174,34 +174,103 @@ func Object(b []byte) (m Members, ok bool) {
 	if !json.Valid(b) {
 		return nil, false
 	}
-	i := SkipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return nil, false
+	return members(b)
+}
+
+// Lookup returns the raw value of the last member of obj named key, as
+// Object(obj) followed by Get(key) would, without building the members: no
+// allocation unless a key has escapes. obj must be valid JSON (one that
+// Object accepted, or a value out of its Members); ok is false when obj is
+// not an object or has no such member.
+func Lookup(obj []byte, key string) (raw []byte, ok bool) {
+	i := firstMember(obj)
+	for i >= 0 {
+		var k, v []byte
+		k, v, i = member(obj, i)
+		if keyIs(k, key) {
+			raw, ok = v, true
+		}
 	}
-	i = SkipSpace(b, i+1)
-	if b[i] == '}' {
+	return raw, ok
+}
+
+// members reads the members of b, valid JSON, when it is an object.
+func members(b []byte) (m Members, ok bool) {
+	i := firstMember(b)
+	switch i {
+	case notObject:
+		return nil, false
+	case noMembers:
 		return Members{}, true
 	}
 	m = make(Members, 0, 4)
-	for {
-		end := skipString(b, i)
-		key := b[i:end]
-		var k string
-		if bytes.IndexByte(key, '\\') < 0 && utf8.Valid(key) {
-			k = string(key[1 : len(key)-1])
-		} else if json.Unmarshal(key, &k) != nil {
+	for i >= 0 {
+		var k, v []byte
+		k, v, i = member(b, i)
+		key, ok := keyString(k)
+		if !ok {
 			return nil, false
 		}
-		i = SkipSpace(b, end)
-		i = SkipSpace(b, i+1) // the colon
-		vend := skipValue(b, i)
-		m = append(m, Member{k, b[i:vend]})
-		i = SkipSpace(b, vend)
-		if b[i] == '}' {
-			return m, true
-		}
-		i = SkipSpace(b, i+1) // the comma
+		m = append(m, Member{key, v})
 	}
+	return m, true
+}
+
+// What firstMember returns when there is no member to read.
+const (
+	noMembers = -1 // the object is {}
+	notObject = -2 // the value is not an object
+)
+
+// firstMember returns the index of the first member's key in b, valid
+// JSON, or noMembers or notObject.
+func firstMember(b []byte) int {
+	i := SkipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return notObject
+	}
+	i = SkipSpace(b, i+1)
+	if b[i] == '}' {
+		return noMembers
+	}
+	return i
+}
+
+// member reads the member whose key starts at b[i]: the key as written
+// (quotes included), the value's bytes, and the index of the next member's
+// key, or noMembers after the last one.
+func member(b []byte, i int) (key, raw []byte, next int) {
+	end := skipString(b, i)
+	key = b[i:end]
+	i = SkipSpace(b, end)
+	i = SkipSpace(b, i+1) // the colon
+	vend := skipValue(b, i)
+	raw = b[i:vend]
+	i = SkipSpace(b, vend)
+	if b[i] == '}' {
+		return key, raw, noMembers
+	}
+	return key, raw, SkipSpace(b, i+1) // after the comma
+}
+
+// keyString decodes a key as written, as encoding/json does: escapes and
+// invalid UTF-8 go through encoding/json itself.
+func keyString(key []byte) (string, bool) {
+	if bytes.IndexByte(key, '\\') < 0 && utf8.Valid(key) {
+		return string(key[1 : len(key)-1]), true
+	}
+	var k string
+	return k, json.Unmarshal(key, &k) == nil
+}
+
+// keyIs reports whether a key as written decodes to want, without
+// allocating for a plain key.
+func keyIs(key []byte, want string) bool {
+	if bytes.IndexByte(key, '\\') < 0 && utf8.Valid(key) {
+		return string(key[1:len(key)-1]) == want
+	}
+	k, ok := keyString(key)
+	return ok && k == want
 }
 
 // The skips below trust their input: Object has checked it is valid JSON,
