@@ -10,4 +10,9 @@
 // targets and the test of scripts/fuzz.sh, their driver): the workflows
 // are a contract of their own, with their own fixtures. It imports nothing
 // of vcheck.
+//
+// Two files are over 400 lines, each one job: runner_test.go is the step
+// runner with its reader of the workflow YAML subset and its fakes, and
+// workflows_test.go is the table of workflows, exit codes and what each
+// must leave behind; splitting either would scatter one table.
 package workflows
