@@ -55,12 +55,16 @@ modcheck:
 
 # VCHECK_INTEROP=1 runs the Node and Python SDK tests, which skip without it so
 # that a plain `go test ./...` needs no node_modules or venv. Under -race the
-# mutation gate runs one seed and one policy (runner/race_test.go); the second
-# line runs it whole, every mutant at four seeds under both policies, without
-# the race detector, which would multiply its minutes and find nothing new.
+# mutation gate runs one seed and one policy (runner/race_test.go) and the shard
+# property draws small runs; the second line runs both whole (the gate: every
+# mutant at four seeds under both policies) without the race detector, which
+# would multiply their minutes and find nothing new (neither has concurrency
+# of its own that the other runner tests do not take under -race);
+# -parallel 8 lets the slow mutant's runs, which mostly wait out timeouts, overlap
+# the others.
 unit:
 	VCHECK_INTEROP=1 $(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run '^TestMutationGate' ./runner
+	$(GO) test -count=1 -parallel 8 -run '^(TestMutationGate|TestPlan_shardsPartitionTheRun)$$' ./runner
 
 # One -fuzz run per target (scripts/fuzz.sh). The smoke run counts
 # executions, not seconds, so it cannot meet Go 1.26's fuzz coordinator race

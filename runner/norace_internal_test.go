@@ -1,0 +1,6 @@
+//go:build !race
+
+package runner
+
+// raceBuild: see race_internal_test.go.
+const raceBuild = false
