@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vcheck/vcheck/proxy"
 )
 
 // Outcome is how an SDK operation ended, as a kit adapter reports it in
@@ -158,21 +160,6 @@ type Observation struct {
 	Detail    string   `json:"detail,omitempty"`
 }
 
-// Attempt is the part of the proxy's record the judge reads.
-type Attempt struct {
-	Method         string   `json:"method"`
-	Path           string   `json:"path"`
-	Host           string   `json:"host,omitempty"`
-	Status         int      `json:"status"`
-	GapMS          *float64 `json:"gap_ms"`
-	Upstream       bool     `json:"upstream_executed"`
-	ClientHungUpMS *float64 `json:"client_hung_up_ms"`
-	Retry          bool     `json:"retry_of_same_body"`
-	Resigned       *bool    `json:"resigned"`
-	Auth           string   `json:"auth,omitempty"`
-	ProxyError     string   `json:"proxy_error,omitempty"`
-}
-
 // Check is one expectation and how it went.
 type Check struct {
 	Name CheckName `json:"name"`
@@ -194,7 +181,7 @@ const startPath = "/verification/v1/verifications"
 // Judge combines the proxy's record of a scenario with the adapter's
 // observation into a verdict. obs nil means not run. The record is trusted
 // over the SDK for what went over the wire (attempts, gaps, hang-ups).
-func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) Verdict {
+func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []proxy.Attempt) Verdict {
 	if exp.Needs != "" {
 		if ok, declared := caps.Supports[exp.Needs]; declared && !ok {
 			return Verdict{Cell: CellNA, Reason: fmt.Sprintf("the SDK declares no %s support", exp.Needs)}
@@ -279,10 +266,10 @@ func Judge(exp Expect, caps Capabilities, obs *Observation, attempts []Attempt) 
 		}
 	}
 	if exp.NoCrossHostAuth && len(attempts) > 0 {
-		home := attempts[0].Host
+		home := hostOnly(attempts[0].Host)
 		for i, a := range attempts[1:] {
-			if a.Host != home {
-				add(checkCrossHostAuth(i+2, a.Host), a.Auth == "", "none", a.Auth)
+			if host := hostOnly(a.Host); host != home {
+				add(checkCrossHostAuth(i+2, host), a.Auth == "", "none", a.Auth)
 			}
 		}
 	}

@@ -175,7 +175,7 @@ func Run(ctx context.Context, k *Kit, o Options) (*Report, error) {
 		if fault == nil {
 			faults = 0
 			res.Observation = obs
-			res.Verdict = Judge(s.Expect, caps, obs, judgedAttempts(st.Attempts))
+			res.Verdict = Judge(s.Expect, caps, obs, st.Attempts)
 			rep.Results = append(rep.Results, res)
 			continue
 		}
@@ -256,15 +256,7 @@ func observe(ctx context.Context, a *adapter, line []byte, id string, wait time.
 	return obs, notes, fault, nil
 }
 
-func judgedAttempts(at []proxy.Attempt) []Attempt {
-	out := make([]Attempt, 0, len(at))
-	for _, a := range at {
-		out = append(out, Attempt{Method: a.Method, Path: a.Path, Host: hostOnly(a.Host), Status: a.Status, GapMS: a.GapMS,
-			Upstream: a.Upstream, ClientHungUpMS: a.ClientHungUpMS, Retry: a.Retry, Resigned: a.Resigned, Auth: a.Auth, ProxyError: a.ProxyError})
-	}
-	return out
-}
-
+// hostOnly is a record's Host without its port: the judge compares hosts.
 func hostOnly(h string) string {
 	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.HasSuffix(h, "]") {
 		return h[:i]
